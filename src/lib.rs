@@ -1,0 +1,2 @@
+//! cognito-bff: a backend-for-frontend that keeps Amazon Cognito tokens in
+//! httpOnly cookies, so browser SPAs never touch them.

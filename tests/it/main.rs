@@ -1,0 +1,2 @@
+//! The one integration-test binary: every module below shares `helpers`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
