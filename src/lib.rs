@@ -1,2 +1,24 @@
 //! cognito-bff: a backend-for-frontend that keeps Amazon Cognito tokens in
 //! httpOnly cookies, so browser SPAs never touch them.
+//!
+//! Layers point inward: [`http`] (axum) -> [`auth`] (the domain) <- adapters
+//! ([`cognito`] over the AWS SDK, [`jwks`] for signing keys). The embedded
+//! [`local_cognito`] is a separate Cognito-compatible server the service
+//! reaches over HTTP like the real one.
+
+pub mod auth;
+mod banner;
+pub mod cli;
+pub mod cognito;
+pub mod config;
+pub mod cookies;
+pub mod http;
+pub mod jwks;
+pub mod local_cognito;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use http::router;
+pub use startup::App;
+pub use state::AppState;

@@ -1,0 +1,115 @@
+//! The command line: `serve` (the default), `check-config`, `local-cognito`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, Settings, Sources};
+use crate::local_cognito::{self, LocalCognito};
+use crate::startup::{App, shutdown_signal};
+use crate::telemetry;
+
+/// A backend-for-frontend that keeps Amazon Cognito tokens in httpOnly cookies.
+#[derive(Debug, Parser)]
+#[command(name = "cognito-bff", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the service (the default). Local mode starts the embedded local Cognito.
+    Serve,
+    /// Load and validate the configuration, print it with secrets redacted, exit 0 or 1.
+    CheckConfig,
+    /// Run only the embedded local Cognito, for other services and SPAs.
+    LocalCognito {
+        /// Where to listen (default: BFF_LOCAL_COGNITO_LISTEN, 127.0.0.1:9229).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Keep state and signing keys in this directory across restarts.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+}
+
+/// Parses the arguments and runs the chosen command.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match config::load(&Sources::from_process()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::CheckConfig => {
+            println!("configuration is valid ({} profile)", settings.profile.as_str());
+            println!("{settings:#?}");
+            ExitCode::SUCCESS
+        }
+        Command::LocalCognito { listen, data_dir } => {
+            run_local_cognito(settings, listen, data_dir).await
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> ExitCode {
+    telemetry::init(settings.json_logs);
+    let app = match App::build(settings).await {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "startup failed");
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(addr = %app.addr(), profile = app.state().settings.profile.as_str(), "listening");
+    if let Some(banner) = crate::banner::local_banner(&app) {
+        println!("{banner}");
+    }
+    match app.run_until_stopped(shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "server stopped with an error");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_local_cognito(
+    settings: Settings,
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+) -> ExitCode {
+    telemetry::init(settings.json_logs);
+    let Some(seed) = settings.local_cognito.seed.clone() else {
+        eprintln!("error: no [local_cognito] seed in the configuration (config/local.toml)");
+        return ExitCode::FAILURE;
+    };
+    let options = local_cognito::Options {
+        listen: listen.unwrap_or(settings.local_cognito.listen),
+        data_dir: data_dir.or(settings.local_cognito.data_dir.clone()),
+        seed,
+        code_ttl: settings.local_cognito.code_ttl,
+    };
+    match LocalCognito::start(options).await {
+        Ok(lc) => {
+            println!("local Cognito listening on {}", lc.endpoint_url());
+            println!("  aws cognito-idp --endpoint-url {} list-user-pools --max-results 10", lc.endpoint_url());
+            tracing::warn!("the local Cognito is for development and tests, not for production");
+            shutdown_signal().await;
+            lc.shutdown().await;
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The Cognito adapter: the only module that speaks to Amazon Cognito, through
+//! the real `aws-sdk-cognitoidentityprovider` client, and translates its
+//! results and errors into the domain's types.
+//!
+//! The service uses only Cognito's public (unsigned) operations, so the client
+//! carries no AWS credentials and the service needs no IAM permission.
+
+mod client;
+mod error;
+mod secret_hash;
+
+pub use client::CognitoClient;
+pub use error::{Flow, classify};
+pub use secret_hash::secret_hash;

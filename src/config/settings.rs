@@ -1,0 +1,125 @@
+//! The validated, typed settings the rest of the service reads.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+/// Which way the service runs; see CONTRACT.md "Modes".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// Starts the embedded local Cognito; not for production.
+    Local,
+    /// Real Cognito; every required setting must be present.
+    Production,
+}
+
+impl Profile {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Local => "local",
+            Self::Production => "production",
+        }
+    }
+}
+
+/// Where the tenant id comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgIdSource {
+    /// A claim of the access token (pre-token-generation V2).
+    AccessToken,
+    /// A claim of the verified id token, bound to the session cookie.
+    IdToken,
+}
+
+impl OrgIdSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::IdToken => "id_token",
+        }
+    }
+}
+
+/// How the service reaches Cognito.
+#[derive(Debug, Clone)]
+pub struct CognitoSettings {
+    pub region: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+    /// When set, every call that takes one carries SECRET_HASH.
+    pub client_secret: Option<SecretString>,
+    /// An emulator's endpoint; `None` means AWS.
+    pub endpoint_url: Option<Url>,
+    pub connect_timeout: Duration,
+    /// Budget for one operation, retries included.
+    pub operation_timeout: Duration,
+    pub max_attempts: u32,
+}
+
+/// How access tokens are verified.
+#[derive(Debug, Clone)]
+pub struct TokenSettings {
+    /// Accepted `iss` values (the configured one, or both Cognito forms).
+    pub issuers: Vec<String>,
+    pub jwks_url: Url,
+    pub org_id_claim: String,
+    pub org_id_source: OrgIdSource,
+    pub clock_leeway: Duration,
+}
+
+/// The cookie encryption keys: the current one encrypts, every one decrypts.
+#[derive(Clone)]
+pub struct CookieKeys {
+    /// 64 bytes or more; the current key.
+    pub current: Vec<u8>,
+    /// Still accepted for decryption during a rotation.
+    pub previous: Vec<Vec<u8>>,
+    /// True when the key was generated for this process (local mode).
+    pub generated: bool,
+}
+
+impl fmt::Debug for CookieKeys {
+    // Security: keys never reach a log line or `check-config`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CookieKeys")
+            .field("current", &"[REDACTED]")
+            .field("previous", &format_args!("[{} REDACTED]", self.previous.len()))
+            .field("generated", &self.generated)
+            .finish()
+    }
+}
+
+/// Everything the service needs, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub profile: Profile,
+    pub listen: SocketAddr,
+    pub cognito: CognitoSettings,
+    pub tokens: TokenSettings,
+    pub cookie_keys: CookieKeys,
+    pub cookie_secure: bool,
+    pub refresh_cookie_max_age: Duration,
+    /// Exact origins (`scheme://host[:port]`) allowed cross-origin.
+    pub allowed_origins: Vec<String>,
+    pub public_url: Option<Url>,
+    pub signup_attributes: Vec<String>,
+    pub refresh_rotation: bool,
+    pub request_timeout: Duration,
+    pub shutdown_grace: Duration,
+    /// JSON log lines (production) or human-readable ones (local).
+    pub json_logs: bool,
+    pub local_cognito: LocalCognitoSettings,
+}
+
+/// Settings of the embedded local Cognito (local mode and `local-cognito`).
+#[derive(Debug, Clone)]
+pub struct LocalCognitoSettings {
+    pub listen: SocketAddr,
+    pub code_ttl: Duration,
+    pub data_dir: Option<PathBuf>,
+    pub seed: Option<crate::local_cognito::Seed>,
+}

@@ -1,0 +1,375 @@
+//! Turns the merged raw layers into [`Settings`], collecting every problem
+//! instead of stopping at the first, so an operator fixes them in one go.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
+use secrecy::SecretString;
+use url::Url;
+
+use super::raw::RawSettings;
+use super::settings::{
+    CognitoSettings, CookieKeys, LocalCognitoSettings, OrgIdSource, Profile, Settings,
+    TokenSettings,
+};
+use super::ConfigError;
+
+/// The shortest cookie key accepted: 64 bytes, as the `cookie` crate's key
+/// derivation (AES-256-GCM encryption half + signing half) requires.
+pub(crate) const MIN_COOKIE_KEY_BYTES: usize = 64;
+/// The largest clock leeway the contract allows.
+const MAX_LEEWAY_SECS: u64 = 300;
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+const DEFAULT_LOCAL_COGNITO_LISTEN: &str = "127.0.0.1:9229";
+
+/// Collects problems while building the settings.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn push(&mut self, var: &str, what: impl std::fmt::Display) {
+        self.0.push(format!("BFF_{var}: {what}"));
+    }
+}
+
+pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, ConfigError> {
+    let mut p = Problems::default();
+    let production = profile == Profile::Production;
+
+    let listen = socket_addr(&mut p, "LISTEN", raw.listen.as_deref(), DEFAULT_LISTEN);
+    let local_listen = socket_addr(
+        &mut p,
+        "LOCAL_COGNITO_LISTEN",
+        raw.local_cognito_listen.as_deref(),
+        DEFAULT_LOCAL_COGNITO_LISTEN,
+    );
+
+    let seed = local_seed(&mut p, &raw, profile);
+    let (seed_pool, seed_client, seed_secret) = seed
+        .as_ref()
+        .and_then(|s| s.pools.first())
+        .map(|pool| {
+            let client = pool.clients.first();
+            (
+                Some(pool.id.clone()),
+                client.map(|c| c.id.clone()),
+                client.and_then(|c| c.secret.clone()),
+            )
+        })
+        .unwrap_or((None, None, None));
+
+    // In local mode the seed names the pool and client; explicit settings win.
+    let pool_id = non_empty(raw.cognito_user_pool_id).or(seed_pool.filter(|_| !production));
+    let client_id = non_empty(raw.cognito_client_id).or(seed_client.filter(|_| !production));
+    let region = non_empty(raw.cognito_region).or_else(|| {
+        (!production)
+            .then(|| pool_id.as_deref().and_then(region_of_pool))
+            .flatten()
+    });
+    let client_secret = non_empty(raw.cognito_client_secret)
+        .or(seed_secret.filter(|_| !production))
+        .map(SecretString::from);
+
+    let region = require(&mut p, "COGNITO_REGION", region, |r| {
+        is_region(r).then_some(()).ok_or("is not an AWS region name like `eu-west-1`")
+    });
+    let pool_id = require(&mut p, "COGNITO_USER_POOL_ID", pool_id, |id| {
+        match region_of_pool(id) {
+            None => Err("is not a user pool id like `eu-west-1_AbCdEf123`"),
+            Some(_) => Ok(()),
+        }
+    });
+    if let (Some(region), Some(pool_id)) = (&region, &pool_id) {
+        if region_of_pool(pool_id).as_deref() != Some(region.as_str()) {
+            p.push(
+                "COGNITO_USER_POOL_ID",
+                format_args!("belongs to another region than BFF_COGNITO_REGION=`{region}`"),
+            );
+        }
+    }
+    let client_id = require(&mut p, "COGNITO_CLIENT_ID", client_id, |id| {
+        let ok = (1..=128).contains(&id.len())
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '_');
+        ok.then_some(()).ok_or("is not an app client id (letters and digits)")
+    });
+
+    let endpoint_url = non_empty(raw.cognito_endpoint_url)
+        .and_then(|u| http_url(&mut p, "COGNITO_ENDPOINT_URL", &u));
+    let connect_timeout = millis(&mut p, "COGNITO_CONNECT_TIMEOUT_MS", raw.cognito_connect_timeout_ms, 2_000);
+    let operation_timeout = millis(&mut p, "COGNITO_TIMEOUT_MS", raw.cognito_timeout_ms, 5_000);
+    let max_attempts = raw.cognito_max_attempts.unwrap_or(3);
+    if !(1..=10).contains(&max_attempts) {
+        p.push("COGNITO_MAX_ATTEMPTS", "must be between 1 and 10");
+    }
+
+    // Issuer: the configured one, or both forms Cognito uses for this pool.
+    let issuers = match non_empty(raw.issuer) {
+        Some(iss) => http_url(&mut p, "ISSUER", &iss).map(|_| vec![iss.trim_end_matches('/').to_owned()]),
+        None => match (&region, &pool_id) {
+            (Some(r), Some(id)) => Some(vec![
+                format!("https://cognito-idp.{r}.amazonaws.com/{id}"),
+                format!("https://issuer-cognito-idp.{r}.amazonaws.com/{id}"),
+            ]),
+            _ => None,
+        },
+    };
+    let jwks_url = match non_empty(raw.jwks_url) {
+        Some(u) => http_url(&mut p, "JWKS_URL", &u),
+        None => issuers
+            .as_ref()
+            .and_then(|i| i.first())
+            .and_then(|iss| Url::parse(&format!("{iss}/.well-known/jwks.json")).ok()),
+    };
+
+    let org_id_claim = non_empty(raw.org_id_claim).unwrap_or_else(|| "org_id".to_owned());
+    let org_id_source = match raw.org_id_source.as_deref().map(str::trim) {
+        None | Some("") | Some("access_token") => OrgIdSource::AccessToken,
+        Some("id_token") => OrgIdSource::IdToken,
+        Some(other) => {
+            p.push("ORG_ID_SOURCE", format_args!("`{other}` is neither `access_token` nor `id_token`"));
+            OrgIdSource::AccessToken
+        }
+    };
+    let leeway = raw.clock_leeway_secs.unwrap_or(30);
+    if leeway > MAX_LEEWAY_SECS {
+        p.push("CLOCK_LEEWAY_SECS", format_args!("{leeway} is more than the allowed {MAX_LEEWAY_SECS}"));
+    }
+
+    let cookie_keys = cookie_keys(&mut p, raw.cookie_key, raw.cookie_keys_previous, production);
+    let refresh_days = raw.refresh_cookie_max_age_days.unwrap_or(30);
+    if !(1..=3650).contains(&refresh_days) {
+        p.push("REFRESH_COOKIE_MAX_AGE_DAYS", "must be between 1 and 3650");
+    }
+
+    let allowed_origins = raw
+        .allowed_origins
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|o| origin(&mut p, &o))
+        .collect();
+    let public_url = non_empty(raw.public_url).and_then(|u| http_url(&mut p, "PUBLIC_URL", &u));
+    let signup_attributes = raw
+        .signup_attributes
+        .unwrap_or_else(|| vec!["email".into(), "name".into(), "phone_number".into()]);
+    for attr in &signup_attributes {
+        if !attr.chars().all(|c| c.is_ascii_alphanumeric() || "_:-".contains(c)) {
+            p.push("SIGNUP_ATTRIBUTES", format_args!("`{attr}` is not an attribute name"));
+        }
+    }
+
+    let request_timeout = millis(&mut p, "REQUEST_TIMEOUT_MS", raw.request_timeout_ms, 15_000);
+    let shutdown_grace = Duration::from_secs(raw.shutdown_grace_secs.unwrap_or(20));
+    let json_logs = match raw.log_format.as_deref() {
+        None => production,
+        Some("json") => true,
+        Some("pretty" | "text") => false,
+        Some(other) => {
+            p.push("LOG_FORMAT", format_args!("`{other}` is neither `json` nor `pretty`"));
+            production
+        }
+    };
+    let code_ttl = Duration::from_secs(raw.local_cognito_code_ttl_secs.unwrap_or(3600));
+    let data_dir = non_empty(raw.local_cognito_data_dir).map(PathBuf::from);
+
+    if !p.0.is_empty() {
+        return Err(ConfigError { problems: p.0 });
+    }
+    // Every `None` below was reported as a problem above.
+    let (Some(region), Some(user_pool_id), Some(client_id), Some(issuers), Some(jwks_url)) =
+        (region, pool_id, client_id, issuers, jwks_url)
+    else {
+        return Err(ConfigError::single("incomplete Cognito settings"));
+    };
+    Ok(Settings {
+        profile,
+        listen,
+        cognito: CognitoSettings {
+            region,
+            user_pool_id,
+            client_id,
+            client_secret,
+            endpoint_url,
+            connect_timeout,
+            operation_timeout,
+            max_attempts,
+        },
+        tokens: TokenSettings {
+            issuers,
+            jwks_url,
+            org_id_claim,
+            org_id_source,
+            clock_leeway: Duration::from_secs(leeway),
+        },
+        cookie_keys,
+        cookie_secure: raw.cookie_secure.unwrap_or(true),
+        refresh_cookie_max_age: Duration::from_secs(refresh_days * 86_400),
+        allowed_origins,
+        public_url,
+        signup_attributes,
+        refresh_rotation: raw.refresh_rotation.unwrap_or(false),
+        request_timeout,
+        shutdown_grace,
+        json_logs,
+        local_cognito: LocalCognitoSettings {
+            listen: local_listen,
+            code_ttl,
+            data_dir,
+            seed,
+        },
+    })
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+fn require(
+    p: &mut Problems,
+    var: &str,
+    value: Option<String>,
+    check: impl FnOnce(&str) -> Result<(), &'static str>,
+) -> Option<String> {
+    match value {
+        None => {
+            p.push(var, "is required");
+            None
+        }
+        Some(v) => match check(&v) {
+            Ok(()) => Some(v),
+            Err(why) => {
+                p.push(var, format_args!("`{v}` {why}"));
+                None
+            }
+        },
+    }
+}
+
+fn is_region(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+}
+
+/// `eu-west-1_AbC123` -> `eu-west-1`.
+pub(crate) fn region_of_pool(pool_id: &str) -> Option<String> {
+    let (region, suffix) = pool_id.split_once('_')?;
+    (is_region(region) && !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| region.to_owned())
+}
+
+fn socket_addr(p: &mut Problems, var: &str, value: Option<&str>, default: &str) -> SocketAddr {
+    let text = value.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(default);
+    text.parse().unwrap_or_else(|_| {
+        p.push(var, format_args!("`{text}` is not an address:port like `{default}`"));
+        SocketAddr::from(([127, 0, 0, 1], 0))
+    })
+}
+
+fn http_url(p: &mut Problems, var: &str, value: &str) -> Option<Url> {
+    match Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
+        Ok(_) => {
+            p.push(var, format_args!("`{value}` is not an http(s) URL"));
+            None
+        }
+        Err(e) => {
+            p.push(var, format_args!("`{value}` is not a valid URL ({e})"));
+            None
+        }
+    }
+}
+
+fn millis(p: &mut Problems, var: &str, value: Option<u64>, default: u64) -> Duration {
+    let ms = value.unwrap_or(default);
+    if ms == 0 {
+        p.push(var, "must be more than 0");
+    }
+    Duration::from_millis(ms)
+}
+
+/// An allowed origin must be exactly `scheme://host[:port]`: browsers send
+/// it that way, and comparing anything looser would let look-alikes in.
+fn origin(p: &mut Problems, value: &str) -> Option<String> {
+    if value == "*" {
+        p.push("ALLOWED_ORIGINS", "`*` cannot be used with credentials; list the origins");
+        return None;
+    }
+    let url = http_url(p, "ALLOWED_ORIGINS", value)?;
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        p.push("ALLOWED_ORIGINS", format_args!("`{value}` is not an origin (scheme://host[:port], no path)"));
+        return None;
+    }
+    Some(url.origin().ascii_serialization())
+}
+
+fn decode_key(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    [&STANDARD, &URL_SAFE, &URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(text).ok())
+        .or_else(|| base64::engine::general_purpose::STANDARD_NO_PAD.decode(text).ok())
+}
+
+fn cookie_keys(
+    p: &mut Problems,
+    current: Option<String>,
+    previous: Option<Vec<String>>,
+    production: bool,
+) -> CookieKeys {
+    let mut check = |var: &str, text: &str| -> Option<Vec<u8>> {
+        match decode_key(text) {
+            None => {
+                p.push(var, "is not valid base64");
+                None
+            }
+            Some(bytes) if bytes.len() < MIN_COOKIE_KEY_BYTES => {
+                p.push(var, format_args!("decodes to {} bytes; at least {MIN_COOKIE_KEY_BYTES} are required", bytes.len()));
+                None
+            }
+            Some(bytes) => Some(bytes),
+        }
+    };
+    let previous = previous
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|k| check("COOKIE_KEYS_PREVIOUS", k))
+        .collect();
+    match non_empty(current) {
+        Some(text) => CookieKeys {
+            current: check("COOKIE_KEY", &text).unwrap_or_default(),
+            previous,
+            generated: false,
+        },
+        None if production => {
+            p.push("COOKIE_KEY", "is required in production (base64, at least 64 bytes; e.g. `openssl rand -base64 64`)");
+            CookieKeys { current: Vec::new(), previous, generated: false }
+        }
+        // Local mode: a fresh key per start; sessions end with the process.
+        None => CookieKeys {
+            current: crate::cookies::generate_key(),
+            previous,
+            generated: true,
+        },
+    }
+}
+
+fn local_seed(
+    p: &mut Problems,
+    raw: &RawSettings,
+    profile: Profile,
+) -> Option<crate::local_cognito::Seed> {
+    let value = raw.local_cognito.clone()?;
+    if profile == Profile::Production {
+        return None;
+    }
+    match value.deserialize::<crate::local_cognito::Seed>() {
+        Ok(seed) => Some(seed),
+        Err(e) => {
+            p.push("LOCAL_COGNITO (the [local_cognito] table)", e);
+            None
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Cookies: names, attributes and encryption, built in this module only.
+//!
+//! | cookie | Path | SameSite | value |
+//! |---|---|---|---|
+//! | `__Secure-access_token` | `/api` | Lax | the access token as issued |
+//! | `__Secure-refresh_token` | `/auth` | Strict | refresh token + username, AES-256-GCM |
+//! | `__Secure-session` | `/api` | Lax | tenant + sub + origin_jti, AES-256-GCM |
+//!
+//! With `BFF_COOKIE_SECURE=false` the names lose the `__Secure-` prefix and
+//! the `Secure` attribute. No `Domain` attribute, ever: the cookies belong to
+//! the service's own host only.
+
+mod names;
+
+pub use names::CookieNames;
+
+use rand::RngCore as _;
+
+/// A fresh random 64-byte cookie key (local mode, when none is configured).
+pub fn generate_key() -> Vec<u8> {
+    let mut key = vec![0u8; 64];
+    rand::rng().fill_bytes(&mut key);
+    key
+}

@@ -1,0 +1,78 @@
+//! Cross-cutting request handling: a request id in every log line and
+//! response, one access-log line per request, and the request timeout.
+//!
+//! Security: the access log names method, path (no query string), status and
+//! timing only; headers such as Cookie, Set-Cookie and Authorization are never
+//! logged.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tracing::Instrument as _;
+
+use super::problem::ApiError;
+
+/// The header carrying the request id, accepted from the caller or generated.
+pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A request id from the caller is kept when it is short and plain; anything
+/// else (too long, odd characters that could forge log lines) is replaced.
+fn acceptable(id: &HeaderValue) -> bool {
+    let bytes = id.as_bytes();
+    (1..=128).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+}
+
+/// The request id of the current request, for handlers that want it.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub HeaderValue);
+
+/// Assigns the request id, runs the request inside a span that carries it,
+/// returns it in the response and writes one access-log line.
+pub async fn request_id(mut req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get(&X_REQUEST_ID)
+        .filter(|v| acceptable(v))
+        .cloned()
+        .unwrap_or_else(|| {
+            HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+                .unwrap_or_else(|_| HeaderValue::from_static("invalid"))
+        });
+    req.headers_mut().insert(X_REQUEST_ID.clone(), id.clone());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let span = tracing::info_span!(
+        "request",
+        request_id = id.to_str().unwrap_or(""),
+        method = %req.method(),
+        path = req.uri().path(),
+    );
+    let started = Instant::now();
+    let mut response = next.run(req).instrument(span.clone()).await;
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "request finished"
+        );
+    });
+    response.headers_mut().insert(X_REQUEST_ID.clone(), id);
+    response
+}
+
+/// Ends a request that runs longer than the configured timeout with 503
+/// `upstream_unavailable` (the usual cause is a slow Cognito).
+pub async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(timeout_ms = limit.as_millis() as u64, "request timed out");
+            ApiError::Timeout.into_response()
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The HTTP side: axum routes, extractors, middleware and the problem+json
+//! mapping. Handlers stay thin: they parse, call the domain or an adapter, and
+//! shape the response.
+
+pub mod health;
+pub mod json;
+pub mod middleware;
+pub mod problem;
+mod router;
+
+pub use json::{ApiJson, BODY_LIMIT, OptionalJson};
+pub use problem::{ApiError, PROBLEM_JSON, Problem};
+pub use router::router;

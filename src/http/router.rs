@@ -1,0 +1,42 @@
+//! The service's routes and the middleware stack around them.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
+
+use super::health;
+use super::json::BODY_LIMIT;
+use super::middleware as mw;
+use super::problem::ApiError;
+use crate::state::AppState;
+
+/// Builds the whole HTTP surface for `state`.
+pub fn router(state: AppState) -> Router {
+    let timeout = state.settings.request_timeout;
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(timeout, mw::timeout))
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn(mw::request_id))
+        .layer(SetSensitiveHeadersLayer::new([
+            header::AUTHORIZATION,
+            header::COOKIE,
+            header::SET_COOKIE,
+        ]))
+        .with_state(state)
+}
+
+/// A panic in a handler is a bug: answer 500 `internal`, log it, keep serving.
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("a request handler panicked");
+    ApiError::Auth(crate::auth::AuthError::Internal("handler panicked".into())).into_response()
+}

@@ -1,0 +1,194 @@
+//! Building and running the service: [`App::build`] binds the listener (port
+//! 0 in tests), starts the embedded local Cognito in local mode, and wires the
+//! state; [`App::run_until_stopped`] serves until shutdown, letting in-flight
+//! requests finish.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use url::Url;
+
+use crate::cognito::CognitoClient;
+use crate::config::{Profile, Settings};
+use crate::jwks::{FetchError, Fetcher, KeyStore, KeyStoreOptions};
+use crate::local_cognito::{self, LocalCognito};
+use crate::state::AppState;
+
+/// The largest JWKS document accepted.
+const JWKS_MAX_BYTES: usize = 64 * 1024;
+const JWKS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the service could not start. Startup errors end the process; they are
+/// never shown to a client.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the embedded local Cognito did not start: {0}")]
+    LocalCognito(#[from] local_cognito::StartError),
+    #[error("the local Cognito's seed has no pool; add one to [local_cognito] in config/local.toml")]
+    NoSeed,
+    #[error("cannot set up the JWKS client: {0}")]
+    Jwks(#[from] FetchError),
+    #[error("server error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// A built, not yet running, service.
+#[derive(Debug)]
+pub struct App {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    local_cognito: Option<LocalCognito>,
+    keys_task: JoinHandle<()>,
+}
+
+impl App {
+    /// Starts what the service depends on and binds its listener.
+    pub async fn build(mut settings: Settings) -> Result<Self, StartupError> {
+        let local_cognito = match settings.profile {
+            Profile::Local => Some(start_local_cognito(&mut settings).await?),
+            Profile::Production => None,
+        };
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: settings.listen,
+                source,
+            })?;
+        let fetcher = Fetcher::new(settings.tokens.jwks_url.clone(), JWKS_TIMEOUT, JWKS_MAX_BYTES)?;
+        let keys = KeyStore::new(fetcher, KeyStoreOptions::default());
+        let keys_task = keys.spawn_refresher();
+        let state = AppState {
+            cognito: CognitoClient::new(&settings.cognito),
+            settings: Arc::new(settings),
+            keys,
+        };
+        Ok(Self {
+            listener,
+            router: crate::http::router(state.clone()),
+            state,
+            local_cognito,
+            keys_task,
+        })
+    }
+
+    /// The address the service listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or(self.state.settings.listen)
+    }
+
+    /// The shared state (settings, clients).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The embedded local Cognito, in local mode.
+    pub fn local_cognito(&self) -> Option<&LocalCognito> {
+        self.local_cognito.as_ref()
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish
+    /// (at most the configured grace period) and stops the local Cognito.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
+        let grace = self.state.settings.shutdown_grace;
+        let result = serve(self.listener, self.router, shutdown, grace).await;
+        self.keys_task.abort();
+        if let Some(lc) = self.local_cognito {
+            lc.shutdown().await;
+        }
+        result.map_err(StartupError::Serve)
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown`; then stops accepting and
+/// waits up to `grace` for in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = stopping_tx.send(());
+    });
+    let server = server.into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => result,
+        () = async {
+            // Only once shutdown began does the grace period count.
+            let _ = stopping_rx.await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!(grace_secs = grace.as_secs(), "in-flight requests did not finish in time");
+            Ok(())
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Starts the local Cognito and points the settings at it.
+async fn start_local_cognito(settings: &mut Settings) -> Result<LocalCognito, StartupError> {
+    let seed = settings.local_cognito.seed.clone().ok_or(StartupError::NoSeed)?;
+    let lc = LocalCognito::start(local_cognito::Options {
+        listen: settings.local_cognito.listen,
+        data_dir: settings.local_cognito.data_dir.clone(),
+        seed,
+        code_ttl: settings.local_cognito.code_ttl,
+    })
+    .await?;
+    tracing::warn!(
+        endpoint = %lc.endpoint_url(),
+        "local mode: the embedded local Cognito is running; not for production"
+    );
+    let issuer = lc.issuer(&settings.cognito.user_pool_id);
+    settings.cognito.endpoint_url = Url::parse(&lc.endpoint_url()).ok();
+    settings.tokens.jwks_url = Url::parse(&format!("{issuer}/.well-known/jwks.json"))
+        .unwrap_or_else(|_| settings.tokens.jwks_url.clone());
+    settings.tokens.issuers = vec![issuer];
+    Ok(lc)
+}
