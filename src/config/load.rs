@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
-use figment::providers::{Data, Format, Serialized, Toml};
+use figment::providers::{Data, Format, Toml};
+use figment::value::Map;
+use figment::{Metadata, Provider};
 use figment::value::{Dict, Value};
 
 use super::raw::RawSettings;
@@ -70,7 +72,7 @@ pub fn load(sources: &Sources) -> Result<Settings, ConfigError> {
     let figment = Figment::new()
         .merge(file(&sources.config_dir, "default", EMBEDDED_DEFAULT))
         .merge(file(&sources.config_dir, profile.as_str(), profile_embedded(profile)))
-        .merge(Serialized::defaults(env_dict(&sources.env)));
+        .merge(Environment(env_dict(&sources.env)));
     let raw: RawSettings = figment.extract().map_err(describe)?;
     validate::validate(raw, profile)
 }
@@ -90,6 +92,19 @@ fn file(dir: &Path, name: &str, embedded: &'static str) -> Data<Toml> {
     }
 }
 
+/// The `BFF_*` variables as a figment layer, named so errors say where a
+/// value came from.
+struct Environment(Dict);
+
+impl Provider for Environment {
+    fn metadata(&self) -> Metadata {
+        Metadata::named("environment")
+    }
+    fn data(&self) -> Result<Map<figment::Profile, Dict>, figment::Error> {
+        Ok(figment::Profile::Default.collect(self.0.clone()))
+    }
+}
+
 /// `BFF_COOKIE_SECURE=false` -> `cookie_secure = false`, values parsed the way
 /// figment's `Env` provider parses them (numbers and booleans typed).
 fn env_dict(env: &[(String, String)]) -> Dict {
@@ -100,7 +115,12 @@ fn env_dict(env: &[(String, String)]) -> Dict {
             if key == "CONFIG_DIR" || key == "PROFILE" {
                 return None;
             }
-            let value = v.parse::<Value>().unwrap_or_else(|_| Value::from(v.clone()));
+            // Lists may be TOML arrays (`["a","b"]`); everything else stays
+            // text and is typed by validation.
+            let value = match v.trim_start().starts_with('[') {
+                true => v.parse::<Value>().unwrap_or_else(|_| Value::from(v.clone())),
+                false => Value::from(v.clone()),
+            };
             Some((key.to_ascii_lowercase(), value))
         })
         .collect()

@@ -1,5 +1,6 @@
 //! The settings as the layers provide them: every field optional and as
-//! written, before any validation. Field names are the environment variable
+//! written, before any validation (numbers and booleans too, so that each
+//! ill-typed one is reported with the others). Field names are the environment variable
 //! names without `BFF_`, lower-cased, so one key means the same in a TOML file
 //! and in the environment.
 
@@ -22,9 +23,12 @@ pub(super) struct RawSettings {
     pub cognito_client_secret: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub cognito_endpoint_url: Option<String>,
-    pub cognito_connect_timeout_ms: Option<u64>,
-    pub cognito_timeout_ms: Option<u64>,
-    pub cognito_max_attempts: Option<u32>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub cognito_connect_timeout_ms: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub cognito_timeout_ms: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub cognito_max_attempts: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub issuer: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -37,23 +41,30 @@ pub(super) struct RawSettings {
     pub cookie_key: Option<String>,
     #[serde(default, deserialize_with = "opt_list")]
     pub cookie_keys_previous: Option<Vec<String>>,
-    pub cookie_secure: Option<bool>,
-    pub refresh_cookie_max_age_days: Option<u64>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub cookie_secure: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub refresh_cookie_max_age_days: Option<String>,
     #[serde(default, deserialize_with = "opt_list")]
     pub allowed_origins: Option<Vec<String>>,
     #[serde(default, deserialize_with = "opt_string")]
     pub public_url: Option<String>,
     #[serde(default, deserialize_with = "opt_list")]
     pub signup_attributes: Option<Vec<String>>,
-    pub clock_leeway_secs: Option<u64>,
-    pub refresh_rotation: Option<bool>,
-    pub request_timeout_ms: Option<u64>,
-    pub shutdown_grace_secs: Option<u64>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub clock_leeway_secs: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub refresh_rotation: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub request_timeout_ms: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub shutdown_grace_secs: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub log_format: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub local_cognito_listen: Option<String>,
-    pub local_cognito_code_ttl_secs: Option<u64>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub local_cognito_code_ttl_secs: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub local_cognito_data_dir: Option<String>,
     /// The local Cognito's seed (`[local_cognito]` in `config/local.toml`);

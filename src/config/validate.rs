@@ -82,13 +82,13 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             Some(_) => Ok(()),
         }
     });
-    if let (Some(region), Some(pool_id)) = (&region, &pool_id) {
-        if region_of_pool(pool_id).as_deref() != Some(region.as_str()) {
-            p.push(
-                "COGNITO_USER_POOL_ID",
-                format_args!("belongs to another region than BFF_COGNITO_REGION=`{region}`"),
-            );
-        }
+    if let (Some(region), Some(pool_id)) = (&region, &pool_id)
+        && region_of_pool(pool_id).as_deref() != Some(region.as_str())
+    {
+        p.push(
+            "COGNITO_USER_POOL_ID",
+            format_args!("belongs to another region than BFF_COGNITO_REGION=`{region}`"),
+        );
     }
     let client_id = require(&mut p, "COGNITO_CLIENT_ID", client_id, |id| {
         let ok = (1..=128).contains(&id.len())
@@ -100,7 +100,7 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         .and_then(|u| http_url(&mut p, "COGNITO_ENDPOINT_URL", &u));
     let connect_timeout = millis(&mut p, "COGNITO_CONNECT_TIMEOUT_MS", raw.cognito_connect_timeout_ms, 2_000);
     let operation_timeout = millis(&mut p, "COGNITO_TIMEOUT_MS", raw.cognito_timeout_ms, 5_000);
-    let max_attempts = raw.cognito_max_attempts.unwrap_or(3);
+    let max_attempts = number(&mut p, "COGNITO_MAX_ATTEMPTS", raw.cognito_max_attempts, 3);
     if !(1..=10).contains(&max_attempts) {
         p.push("COGNITO_MAX_ATTEMPTS", "must be between 1 and 10");
     }
@@ -133,13 +133,13 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             OrgIdSource::AccessToken
         }
     };
-    let leeway = raw.clock_leeway_secs.unwrap_or(30);
+    let leeway = number(&mut p, "CLOCK_LEEWAY_SECS", raw.clock_leeway_secs, 30);
     if leeway > MAX_LEEWAY_SECS {
         p.push("CLOCK_LEEWAY_SECS", format_args!("{leeway} is more than the allowed {MAX_LEEWAY_SECS}"));
     }
 
     let cookie_keys = cookie_keys(&mut p, raw.cookie_key, raw.cookie_keys_previous, production);
-    let refresh_days = raw.refresh_cookie_max_age_days.unwrap_or(30);
+    let refresh_days = number(&mut p, "REFRESH_COOKIE_MAX_AGE_DAYS", raw.refresh_cookie_max_age_days, 30);
     if !(1..=3650).contains(&refresh_days) {
         p.push("REFRESH_COOKIE_MAX_AGE_DAYS", "must be between 1 and 3650");
     }
@@ -161,7 +161,7 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
     }
 
     let request_timeout = millis(&mut p, "REQUEST_TIMEOUT_MS", raw.request_timeout_ms, 15_000);
-    let shutdown_grace = Duration::from_secs(raw.shutdown_grace_secs.unwrap_or(20));
+    let shutdown_grace = Duration::from_secs(number(&mut p, "SHUTDOWN_GRACE_SECS", raw.shutdown_grace_secs, 20));
     let json_logs = match raw.log_format.as_deref() {
         None => production,
         Some("json") => true,
@@ -171,7 +171,9 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             production
         }
     };
-    let code_ttl = Duration::from_secs(raw.local_cognito_code_ttl_secs.unwrap_or(3600));
+    let code_ttl = Duration::from_secs(number(&mut p, "LOCAL_COGNITO_CODE_TTL_SECS", raw.local_cognito_code_ttl_secs, 3600));
+    let cookie_secure = boolean(&mut p, "COOKIE_SECURE", raw.cookie_secure, true);
+    let refresh_rotation = boolean(&mut p, "REFRESH_ROTATION", raw.refresh_rotation, false);
     let data_dir = non_empty(raw.local_cognito_data_dir).map(PathBuf::from);
 
     if !p.0.is_empty() {
@@ -204,12 +206,12 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             clock_leeway: Duration::from_secs(leeway),
         },
         cookie_keys,
-        cookie_secure: raw.cookie_secure.unwrap_or(true),
+        cookie_secure,
         refresh_cookie_max_age: Duration::from_secs(refresh_days * 86_400),
         allowed_origins,
         public_url,
         signup_attributes,
-        refresh_rotation: raw.refresh_rotation.unwrap_or(false),
+        refresh_rotation,
         request_timeout,
         shutdown_grace,
         json_logs,
@@ -282,8 +284,30 @@ fn http_url(p: &mut Problems, var: &str, value: &str) -> Option<Url> {
     }
 }
 
-fn millis(p: &mut Problems, var: &str, value: Option<u64>, default: u64) -> Duration {
-    let ms = value.unwrap_or(default);
+fn number<T: std::str::FromStr + Copy>(p: &mut Problems, var: &str, value: Option<String>, default: T) -> T {
+    match non_empty(value) {
+        None => default,
+        Some(text) => text.parse().unwrap_or_else(|_| {
+            p.push(var, format_args!("`{text}` is not a whole number"));
+            default
+        }),
+    }
+}
+
+fn boolean(p: &mut Problems, var: &str, value: Option<String>, default: bool) -> bool {
+    match non_empty(value).as_deref() {
+        None => default,
+        Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            p.push(var, format_args!("`{other}` is neither `true` nor `false`"));
+            default
+        }
+    }
+}
+
+fn millis(p: &mut Problems, var: &str, value: Option<String>, default: u64) -> Duration {
+    let ms = number(p, var, value, default);
     if ms == 0 {
         p.push(var, "must be more than 0");
     }
