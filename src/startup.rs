@@ -5,7 +5,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -69,11 +68,8 @@ impl App {
         let fetcher = Fetcher::new(settings.tokens.jwks_url.clone(), JWKS_TIMEOUT, JWKS_MAX_BYTES)?;
         let keys = KeyStore::new(fetcher, KeyStoreOptions::default());
         let keys_task = keys.spawn_refresher();
-        let state = AppState {
-            cognito: CognitoClient::new(&settings.cognito),
-            settings: Arc::new(settings),
-            keys,
-        };
+        let cognito = CognitoClient::new(&settings.cognito);
+        let state = AppState::new(settings, cognito, keys);
         Ok(Self {
             listener,
             router: crate::http::router(state.clone()),

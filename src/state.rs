@@ -2,9 +2,15 @@
 
 use std::sync::Arc;
 
+use crate::auth::{AuthError, SingleFlight, TokenSet};
 use crate::cognito::CognitoClient;
 use crate::config::Settings;
+use crate::cookies::Cookies;
+use crate::http::csrf::CsrfPolicy;
 use crate::jwks::KeyStore;
+
+/// Concurrent refreshes of one refresh token share one Cognito call.
+pub type RefreshFlight = SingleFlight<[u8; 32], Result<TokenSet, AuthError>>;
 
 /// Shared application state.
 #[derive(Debug, Clone)]
@@ -12,4 +18,40 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub cognito: CognitoClient,
     pub keys: Arc<KeyStore>,
+    pub cookies: Arc<Cookies>,
+    pub refresh_flight: Arc<RefreshFlight>,
+    pub csrf: Arc<CsrfPolicy>,
+    /// The issuer label of TOTP `otpauth://` URIs.
+    pub totp_issuer: Arc<str>,
+}
+
+impl AppState {
+    /// Wires the state from settings and the adapters built at startup.
+    pub fn new(settings: Settings, cognito: CognitoClient, keys: Arc<KeyStore>) -> Self {
+        let cookies = Arc::new(Cookies::new(&settings));
+        let public_origin = settings
+            .public_url
+            .as_ref()
+            .map(|u| u.origin().ascii_serialization());
+        let csrf = Arc::new(CsrfPolicy {
+            public_origin,
+            allowed_origins: settings.allowed_origins.clone(),
+        });
+        let totp_issuer: Arc<str> = settings
+            .public_url
+            .as_ref()
+            .and_then(|u| u.host_str())
+            .unwrap_or("cognito-bff")
+            .into();
+        Self {
+            settings: Arc::new(settings),
+            cognito,
+            keys,
+            cookies,
+            // Results linger briefly for requests already on their way.
+            refresh_flight: Arc::new(SingleFlight::new(std::time::Duration::from_secs(2))),
+            csrf,
+            totp_issuer,
+        }
+    }
 }

@@ -86,6 +86,14 @@ where
     }
 }
 
+/// Cognito's error name, when the call failed with a service error.
+pub(crate) fn service_code<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> Option<&str> {
+    match err {
+        SdkError::ServiceError(service) => service.err().code(),
+        _ => None,
+    }
+}
+
 /// The pure translation of a Cognito error name (and message, for the few
 /// names whose meaning depends on it) into a domain error.
 pub fn classify(code: Option<&str>, message: Option<&str>, flow: Flow, status: u16) -> AuthError {

@@ -5,8 +5,11 @@
 //! The service uses only Cognito's public (unsigned) operations, so the client
 //! carries no AWS credentials and the service needs no IAM permission.
 
+mod account;
 mod client;
-mod error;
+mod convert;
+pub mod error;
+mod flows;
 mod secret_hash;
 
 pub use client::CognitoClient;

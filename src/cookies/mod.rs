@@ -8,11 +8,13 @@
 //!
 //! With `BFF_COOKIE_SECURE=false` the names lose the `__Secure-` prefix and
 //! the `Secure` attribute. No `Domain` attribute, ever: the cookies belong to
-//! the service's own host only.
+//! the service's own host only. All are `HttpOnly`: page scripts never see them.
 
+mod codec;
 mod names;
 
-pub use names::CookieNames;
+pub use codec::{Cookies, cookie_values};
+pub use names::{API_PATH, AUTH_PATH, CookieNames};
 
 use rand::RngCore as _;
 

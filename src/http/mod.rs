@@ -2,6 +2,9 @@
 //! mapping. Handlers stay thin: they parse, call the domain or an adapter, and
 //! shape the response.
 
+mod auth;
+pub mod cors;
+pub mod csrf;
 pub mod health;
 pub mod json;
 pub mod middleware;

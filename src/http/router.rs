@@ -9,7 +9,11 @@ use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
 
-use super::health;
+use std::sync::Arc;
+
+use tower::util::option_layer;
+
+use super::{cors, csrf, health};
 use super::json::BODY_LIMIT;
 use super::middleware as mw;
 use super::problem::ApiError;
@@ -21,12 +25,18 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .nest("/auth", super::auth::routes())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(timeout, mw::timeout))
+        // CSRF runs before any handler work (and after CORS, which answers preflights).
+        .layer(middleware::from_fn_with_state(Arc::clone(&state.csrf), csrf::csrf))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn(mw::request_id))
+        // Outside CSRF and errors, so every response to an allowed origin,
+        // errors included, carries the CORS headers.
+        .layer(option_layer(cors::layer(&state.settings.allowed_origins)))
         .layer(SetSensitiveHeadersLayer::new([
             header::AUTHORIZATION,
             header::COOKIE,

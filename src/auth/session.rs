@@ -1,0 +1,37 @@
+//! What the service keeps between requests, inside encrypted cookies.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The refresh cookie's content: the refresh token and the Cognito username
+/// it belongs to (SECRET_HASH on refresh needs the username, not an alias).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshSession {
+    #[serde(rename = "u")]
+    pub username: String,
+    #[serde(rename = "t")]
+    pub refresh_token: String,
+}
+
+impl fmt::Debug for RefreshSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshSession")
+            .field("username", &self.username)
+            .field("refresh_token", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// The session cookie's content (`BFF_ORG_ID_SOURCE=id_token`): the tenant
+/// read from the verified id token, bound to the access token it was issued
+/// with by `sub` and `origin_jti`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionBinding {
+    #[serde(rename = "o")]
+    pub org_id: String,
+    #[serde(rename = "s")]
+    pub sub: String,
+    #[serde(rename = "j")]
+    pub origin_jti: String,
+}

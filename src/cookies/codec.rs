@@ -1,0 +1,154 @@
+//! Building the service's `Set-Cookie` values and reading its cookies back.
+//!
+//! Encryption is the `cookie` crate's private jar: AES-256-GCM with a random
+//! nonce, the cookie's name as associated data (a value cannot be moved to
+//! another cookie), keyed from `BFF_COOKIE_KEY`. Reading tries the current key
+//! and then each of `BFF_COOKIE_KEYS_PREVIOUS`, so keys rotate without signing
+//! anyone out; a cookie that no key opens is treated as absent.
+
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use axum::http::header::COOKIE;
+use cookie::{Cookie, CookieJar, Key, SameSite};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::names::{API_PATH, AUTH_PATH, CookieNames};
+use crate::auth::{RefreshSession, SessionBinding};
+use crate::config::Settings;
+
+/// The cookie factory and reader, built once from the settings.
+#[derive(Clone)]
+pub struct Cookies {
+    names: CookieNames,
+    secure: bool,
+    /// The current key first; it alone encrypts.
+    keys: Vec<Key>,
+    refresh_max_age: Duration,
+}
+
+impl std::fmt::Debug for Cookies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cookies")
+            .field("names", &self.names)
+            .field("secure", &self.secure)
+            .field("keys", &format_args!("[{} REDACTED]", self.keys.len()))
+            .finish()
+    }
+}
+
+impl Cookies {
+    /// From the validated settings (keys are at least 64 bytes there).
+    pub fn new(settings: &Settings) -> Self {
+        let keys = std::iter::once(&settings.cookie_keys.current)
+            .chain(settings.cookie_keys.previous.iter())
+            // Validation guarantees 64+ bytes; a shorter key is skipped, never a panic.
+            .filter_map(|k| Key::try_from(k.as_slice()).ok())
+            .collect();
+        Self {
+            names: CookieNames::new(settings.cookie_secure),
+            secure: settings.cookie_secure,
+            keys,
+            refresh_max_age: settings.refresh_cookie_max_age,
+        }
+    }
+
+    /// The names in use.
+    pub fn names(&self) -> CookieNames {
+        self.names
+    }
+
+    fn base(&self, name: &'static str, value: String, path: &'static str, same_site: SameSite, max_age: Duration) -> Cookie<'static> {
+        Cookie::build((name, value))
+            .path(path)
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(same_site)
+            .max_age(cookie::time::Duration::seconds(i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX)))
+            .build()
+    }
+
+    fn seal<T: Serialize>(&self, name: &'static str, payload: &T) -> String {
+        let plain = serde_json::to_string(payload).unwrap_or_default();
+        let mut jar = CookieJar::new();
+        if let Some(key) = self.keys.first() {
+            jar.private_mut(key).add(Cookie::new(name, plain));
+        }
+        jar.get(name).map(|c| c.value().to_owned()).unwrap_or_default()
+    }
+
+    fn open<T: DeserializeOwned>(&self, name: &'static str, value: &str) -> Option<T> {
+        let jar = CookieJar::new();
+        self.keys.iter().find_map(|key| {
+            let plain = jar.private(key).decrypt(Cookie::new(name, value.to_owned()))?;
+            serde_json::from_str(plain.value()).ok()
+        })
+    }
+
+    /// The access cookie: the token as issued, `Path=/api`, `SameSite=Lax`,
+    /// living as long as the token.
+    pub fn access(&self, token: &str, lifetime: Duration) -> Cookie<'static> {
+        self.base(self.names.access, token.to_owned(), API_PATH, SameSite::Lax, lifetime)
+    }
+
+    /// The refresh cookie: encrypted, `Path=/auth`, `SameSite=Strict` (only
+    /// the SPA's own pages can trigger a refresh or sign-out with it).
+    pub fn refresh(&self, session: &RefreshSession) -> Cookie<'static> {
+        let value = self.seal(self.names.refresh, session);
+        self.base(self.names.refresh, value, AUTH_PATH, SameSite::Strict, self.refresh_max_age)
+    }
+
+    /// The session cookie (id-token tenant mode): encrypted, like the access cookie otherwise.
+    pub fn session(&self, binding: &SessionBinding, lifetime: Duration) -> Cookie<'static> {
+        let value = self.seal(self.names.session, binding);
+        self.base(self.names.session, value, API_PATH, SameSite::Lax, lifetime)
+    }
+
+    /// Cookies that delete every cookie of the service: same names and paths,
+    /// empty values, `Max-Age=0`.
+    pub fn clear_all(&self) -> [Cookie<'static>; 3] {
+        [
+            self.base(self.names.access, String::new(), API_PATH, SameSite::Lax, Duration::ZERO),
+            self.base(self.names.refresh, String::new(), AUTH_PATH, SameSite::Strict, Duration::ZERO),
+            self.base(self.names.session, String::new(), API_PATH, SameSite::Lax, Duration::ZERO),
+        ]
+    }
+
+    /// The refresh session from the request's cookies, if one decrypts. With
+    /// several cookies of that name, the first authentic one wins: a forged or
+    /// planted one cannot decrypt.
+    pub fn read_refresh(&self, headers: &HeaderMap) -> Option<RefreshSession> {
+        cookie_values(headers, self.names.refresh).find_map(|v| self.open(self.names.refresh, v))
+    }
+
+    /// The session binding from the request's cookies, if one decrypts.
+    pub fn read_session(&self, headers: &HeaderMap) -> Option<SessionBinding> {
+        cookie_values(headers, self.names.session).find_map(|v| self.open(self.names.session, v))
+    }
+
+    /// Encrypts a refresh session as the cookie value (benchmarks, tests).
+    pub fn seal_refresh(&self, session: &RefreshSession) -> String {
+        self.seal(self.names.refresh, session)
+    }
+
+    /// Decrypts a refresh cookie value (benchmarks, tests).
+    pub fn open_refresh(&self, value: &str) -> Option<RefreshSession> {
+        self.open(self.names.refresh, value)
+    }
+}
+
+/// Every value of cookie `name` in the request's `Cookie` headers. Parsing is
+/// lenient about other cookies (a malformed neighbour is skipped) and never
+/// allocates for cookies of other names.
+pub fn cookie_values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .filter_map(move |pair| {
+            let (n, v) = pair.trim().split_once('=')?;
+            (n.trim() == name).then(|| v.trim().trim_matches('"'))
+        })
+}

@@ -1,0 +1,128 @@
+//! Account routes: sign-up (with an attribute allow-list), confirmation
+//! codes and password reset. Code requests answer alike for unknown users,
+//! so the routes cannot be used to find out who has an account.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{input, reply};
+use crate::auth::{AuthError, CodeDelivery};
+use crate::http::{ApiError, ApiJson};
+use crate::state::AppState;
+
+const MAX_ATTRIBUTES: usize = 32;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SignUp {
+    username: String,
+    password: String,
+    #[serde(default)]
+    attributes: BTreeMap<String, String>,
+}
+
+/// `POST /auth/signup`.
+pub(super) async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson<SignUp>) -> Result<Response, ApiError> {
+    let username = input::username(&body.username)?;
+    let password = input::password("password", &body.password)?;
+    if body.attributes.len() > MAX_ATTRIBUTES {
+        return Err(AuthError::InvalidRequest("`attributes` has too many entries.".into()).into());
+    }
+    for (name, value) in &body.attributes {
+        // Security: only allow-listed attributes; `custom:*` (the tenant id
+        // among them) is refused unless explicitly listed, so no one picks
+        // their own tenant.
+        if !state.settings.signup_attributes.iter().any(|a| a == name) {
+            let shown: String = name.chars().filter(|c| !c.is_control()).take(64).collect();
+            return Err(AuthError::AttributeNotAllowed(shown).into());
+        }
+        input::text("attribute value", value, input::ATTRIBUTE_MAX)?;
+    }
+    let result = state.cognito.sign_up(username, password, body.attributes).await?;
+    Ok(reply::json_no_store(&result))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Confirm {
+    username: String,
+    code: String,
+}
+
+/// `POST /auth/confirm-signup`.
+pub(super) async fn confirm_signup(State(state): State<AppState>, ApiJson(body): ApiJson<Confirm>) -> Result<Response, ApiError> {
+    let username = input::username(&body.username)?;
+    let code = input::code(&body.code)?;
+    state.cognito.confirm_sign_up(username, code).await?;
+    Ok(reply::no_content())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Username {
+    username: String,
+}
+
+/// What a code request answers when Cognito says the user does not exist
+/// (an app client without PreventUserExistenceErrors): a delivery shaped
+/// like a real one, so the answer does not tell.
+fn plausible_delivery(username: &str) -> CodeDelivery {
+    let destination = match username.split_once('@') {
+        Some((local, domain)) => format!(
+            "{}***@{}***",
+            local.chars().next().unwrap_or('x'),
+            domain.chars().next().unwrap_or('x')
+        ),
+        None => "***".to_owned(),
+    };
+    CodeDelivery {
+        destination: Some(destination),
+        medium: Some("EMAIL".into()),
+        attribute: Some("email".into()),
+    }
+}
+
+fn delivery_reply(username: &str, result: Result<Option<CodeDelivery>, AuthError>) -> Result<Response, ApiError> {
+    let delivery = match result {
+        Ok(Some(d)) => d,
+        Ok(None) => plausible_delivery(username),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(reply::json_no_store(&json!({ "code_delivery": delivery })))
+}
+
+/// `POST /auth/resend-code`.
+pub(super) async fn resend_code(State(state): State<AppState>, ApiJson(body): ApiJson<Username>) -> Result<Response, ApiError> {
+    let username = input::username(&body.username)?;
+    delivery_reply(username, state.cognito.resend_code(username).await)
+}
+
+/// `POST /auth/forgot-password`: the same answer for unknown users.
+pub(super) async fn forgot_password(State(state): State<AppState>, ApiJson(body): ApiJson<Username>) -> Result<Response, ApiError> {
+    let username = input::username(&body.username)?;
+    delivery_reply(username, state.cognito.forgot_password(username).await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ConfirmForgot {
+    username: String,
+    code: String,
+    password: String,
+}
+
+/// `POST /auth/confirm-forgot-password`.
+pub(super) async fn confirm_forgot_password(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ConfirmForgot>,
+) -> Result<Response, ApiError> {
+    let username = input::username(&body.username)?;
+    let code = input::code(&body.code)?;
+    let password = input::password("password", &body.password)?;
+    state.cognito.confirm_forgot_password(username, code, password).await?;
+    Ok(reply::no_content())
+}
