@@ -7,6 +7,8 @@ mod session;
 mod single_flight;
 
 pub use error::AuthError;
-pub use model::{AuthOutcome, Challenge, CodeDelivery, SignUpResult, TokenSet, TotpSetup, UserAttributes};
+pub use model::{
+    AuthOutcome, Challenge, CodeDelivery, SignUpResult, TokenSet, TotpSetup, UserAttributes,
+};
 pub use session::{RefreshSession, SessionBinding};
 pub use single_flight::SingleFlight;

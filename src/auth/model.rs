@@ -20,7 +20,10 @@ impl fmt::Debug for TokenSet {
         f.debug_struct("TokenSet")
             .field("access_token", &"[REDACTED]")
             .field("id_token", &self.id_token.as_ref().map(|_| "[REDACTED]"))
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("expires_in", &self.expires_in)
             .finish()
     }

@@ -72,7 +72,10 @@ where
 
     /// Keys currently shared (in flight or lingering).
     pub fn len(&self) -> usize {
-        self.inflight.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.inflight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// True when nothing is in flight.
@@ -112,7 +115,10 @@ mod tests {
         assert_eq!(runs.load(Ordering::SeqCst), 1);
         assert_eq!(joined, 9);
         tokio::time::sleep(Duration::from_millis(120)).await;
-        assert!(flight.is_empty(), "the entry is dropped after the linger window");
+        assert!(
+            flight.is_empty(),
+            "the entry is dropped after the linger window"
+        );
     }
 
     #[tokio::test]

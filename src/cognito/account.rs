@@ -98,7 +98,12 @@ impl CognitoClient {
     }
 
     /// ConfirmForgotPassword.
-    pub async fn confirm_forgot_password(&self, username: &str, code: &str, password: &str) -> Result<(), AuthError> {
+    pub async fn confirm_forgot_password(
+        &self,
+        username: &str,
+        code: &str,
+        password: &str,
+    ) -> Result<(), AuthError> {
         let mut req = self
             .sdk
             .confirm_forgot_password()

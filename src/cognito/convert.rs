@@ -11,9 +11,9 @@ use crate::auth::{AuthError, AuthOutcome, Challenge, CodeDelivery, TokenSet};
 /// Tokens from an authentication result; a result without an access token is
 /// a Cognito anomaly, not the client's fault.
 pub(super) fn tokens(result: &AuthenticationResultType) -> Result<TokenSet, AuthError> {
-    let access_token = result
-        .access_token()
-        .ok_or_else(|| AuthError::Internal("authentication result without an access token".into()))?;
+    let access_token = result.access_token().ok_or_else(|| {
+        AuthError::Internal("authentication result without an access token".into())
+    })?;
     Ok(TokenSet {
         access_token: access_token.to_owned(),
         id_token: result.id_token().map(str::to_owned),

@@ -72,7 +72,10 @@ where
             AuthError::UpstreamUnavailable(format!("{op}: unreachable"))
         }
         SdkError::ResponseError(_) => {
-            tracing::warn!(cognito.operation = op, "Cognito sent an unreadable response");
+            tracing::warn!(
+                cognito.operation = op,
+                "Cognito sent an unreadable response"
+            );
             AuthError::UpstreamUnavailable(format!("{op}: unreadable response"))
         }
         SdkError::ConstructionFailure(_) => {
@@ -87,7 +90,9 @@ where
 }
 
 /// Cognito's error name, when the call failed with a service error.
-pub(crate) fn service_code<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> Option<&str> {
+pub(crate) fn service_code<E: ProvideErrorMetadata>(
+    err: &SdkError<E, HttpResponse>,
+) -> Option<&str> {
     match err {
         SdkError::ServiceError(service) => service.err().code(),
         _ => None,

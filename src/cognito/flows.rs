@@ -85,7 +85,11 @@ impl CognitoClient {
     }
 
     /// VerifySoftwareToken with a challenge session; returns the next session.
-    pub async fn verify_totp(&self, session: &str, code: &str) -> Result<Option<String>, AuthError> {
+    pub async fn verify_totp(
+        &self,
+        session: &str,
+        code: &str,
+    ) -> Result<Option<String>, AuthError> {
         let out = self
             .sdk
             .verify_software_token()
@@ -102,7 +106,12 @@ impl CognitoClient {
 
     /// New tokens from a refresh token: REFRESH_TOKEN_AUTH, or
     /// GetTokensFromRefreshToken when `rotate` (which may return a new refresh token).
-    pub async fn refresh(&self, username: &str, refresh_token: &str, rotate: bool) -> Result<TokenSet, AuthError> {
+    pub async fn refresh(
+        &self,
+        username: &str,
+        refresh_token: &str,
+        rotate: bool,
+    ) -> Result<TokenSet, AuthError> {
         if rotate {
             let mut req = self
                 .sdk
@@ -183,7 +192,12 @@ impl CognitoClient {
             attributes: out
                 .user_attributes()
                 .iter()
-                .map(|a| (a.name().to_owned(), a.value().unwrap_or_default().to_owned()))
+                .map(|a| {
+                    (
+                        a.name().to_owned(),
+                        a.value().unwrap_or_default().to_owned(),
+                    )
+                })
                 .collect(),
         })
     }

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Data, Format, Toml};
 use figment::value::Map;
-use figment::{Metadata, Provider};
 use figment::value::{Dict, Value};
+use figment::{Metadata, Provider};
 
 use super::raw::RawSettings;
 use super::settings::{Profile, Settings};
@@ -71,7 +71,11 @@ pub fn load(sources: &Sources) -> Result<Settings, ConfigError> {
     let profile = sources.profile()?;
     let figment = Figment::new()
         .merge(file(&sources.config_dir, "default", EMBEDDED_DEFAULT))
-        .merge(file(&sources.config_dir, profile.as_str(), profile_embedded(profile)))
+        .merge(file(
+            &sources.config_dir,
+            profile.as_str(),
+            profile_embedded(profile),
+        ))
         .merge(Environment(env_dict(&sources.env)));
     let raw: RawSettings = figment.extract().map_err(describe)?;
     validate::validate(raw, profile)
@@ -118,7 +122,9 @@ fn env_dict(env: &[(String, String)]) -> Dict {
             // Lists may be TOML arrays (`["a","b"]`); everything else stays
             // text and is typed by validation.
             let value = match v.trim_start().starts_with('[') {
-                true => v.parse::<Value>().unwrap_or_else(|_| Value::from(v.clone())),
+                true => v
+                    .parse::<Value>()
+                    .unwrap_or_else(|_| Value::from(v.clone())),
                 false => Value::from(v.clone()),
             };
             Some((key.to_ascii_lowercase(), value))

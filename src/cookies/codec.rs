@@ -59,13 +59,22 @@ impl Cookies {
         self.names
     }
 
-    fn base(&self, name: &'static str, value: String, path: &'static str, same_site: SameSite, max_age: Duration) -> Cookie<'static> {
+    fn base(
+        &self,
+        name: &'static str,
+        value: String,
+        path: &'static str,
+        same_site: SameSite,
+        max_age: Duration,
+    ) -> Cookie<'static> {
         Cookie::build((name, value))
             .path(path)
             .http_only(true)
             .secure(self.secure)
             .same_site(same_site)
-            .max_age(cookie::time::Duration::seconds(i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX)))
+            .max_age(cookie::time::Duration::seconds(
+                i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX),
+            ))
             .build()
     }
 
@@ -75,13 +84,17 @@ impl Cookies {
         if let Some(key) = self.keys.first() {
             jar.private_mut(key).add(Cookie::new(name, plain));
         }
-        jar.get(name).map(|c| c.value().to_owned()).unwrap_or_default()
+        jar.get(name)
+            .map(|c| c.value().to_owned())
+            .unwrap_or_default()
     }
 
     fn open<T: DeserializeOwned>(&self, name: &'static str, value: &str) -> Option<T> {
         let jar = CookieJar::new();
         self.keys.iter().find_map(|key| {
-            let plain = jar.private(key).decrypt(Cookie::new(name, value.to_owned()))?;
+            let plain = jar
+                .private(key)
+                .decrypt(Cookie::new(name, value.to_owned()))?;
             serde_json::from_str(plain.value()).ok()
         })
     }
@@ -89,14 +102,26 @@ impl Cookies {
     /// The access cookie: the token as issued, `Path=/api`, `SameSite=Lax`,
     /// living as long as the token.
     pub fn access(&self, token: &str, lifetime: Duration) -> Cookie<'static> {
-        self.base(self.names.access, token.to_owned(), API_PATH, SameSite::Lax, lifetime)
+        self.base(
+            self.names.access,
+            token.to_owned(),
+            API_PATH,
+            SameSite::Lax,
+            lifetime,
+        )
     }
 
     /// The refresh cookie: encrypted, `Path=/auth`, `SameSite=Strict` (only
     /// the SPA's own pages can trigger a refresh or sign-out with it).
     pub fn refresh(&self, session: &RefreshSession) -> Cookie<'static> {
         let value = self.seal(self.names.refresh, session);
-        self.base(self.names.refresh, value, AUTH_PATH, SameSite::Strict, self.refresh_max_age)
+        self.base(
+            self.names.refresh,
+            value,
+            AUTH_PATH,
+            SameSite::Strict,
+            self.refresh_max_age,
+        )
     }
 
     /// The session cookie (id-token tenant mode): encrypted, like the access cookie otherwise.
@@ -109,9 +134,27 @@ impl Cookies {
     /// empty values, `Max-Age=0`.
     pub fn clear_all(&self) -> [Cookie<'static>; 3] {
         [
-            self.base(self.names.access, String::new(), API_PATH, SameSite::Lax, Duration::ZERO),
-            self.base(self.names.refresh, String::new(), AUTH_PATH, SameSite::Strict, Duration::ZERO),
-            self.base(self.names.session, String::new(), API_PATH, SameSite::Lax, Duration::ZERO),
+            self.base(
+                self.names.access,
+                String::new(),
+                API_PATH,
+                SameSite::Lax,
+                Duration::ZERO,
+            ),
+            self.base(
+                self.names.refresh,
+                String::new(),
+                AUTH_PATH,
+                SameSite::Strict,
+                Duration::ZERO,
+            ),
+            self.base(
+                self.names.session,
+                String::new(),
+                API_PATH,
+                SameSite::Lax,
+                Duration::ZERO,
+            ),
         ]
     }
 
@@ -141,7 +184,10 @@ impl Cookies {
 /// Every value of cookie `name` in the request's `Cookie` headers. Parsing is
 /// lenient about other cookies (a malformed neighbour is skipped) and never
 /// allocates for cookies of other names.
-pub fn cookie_values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+pub fn cookie_values<'a>(
+    headers: &'a HeaderMap,
+    name: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
     headers
         .get_all(COOKIE)
         .iter()

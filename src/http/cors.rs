@@ -23,7 +23,13 @@ pub fn layer(allowed_origins: &[String]) -> Option<CorsLayer> {
             // An exact list, never a wildcard or a reflected origin.
             .allow_origin(AllowOrigin::list(origins))
             .allow_credentials(true)
-            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
             .allow_headers([header::CONTENT_TYPE, HeaderName::from_static(CSRF_HEADER)])
             .expose_headers([X_REQUEST_ID.clone(), header::RETRY_AFTER])
             .max_age(std::time::Duration::from_secs(600)),

@@ -53,7 +53,10 @@ impl CsrfPolicy {
 }
 
 fn is_unsafe(method: &Method) -> bool {
-    matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
+    matches!(
+        *method,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    )
 }
 
 fn has_bearer(headers: &HeaderMap) -> bool {
@@ -64,7 +67,12 @@ fn has_bearer(headers: &HeaderMap) -> bool {
 }
 
 /// Decides whether a request passes; `Err` carries the reason (safe to show).
-pub fn check(policy: &CsrfPolicy, method: &Method, path: &str, headers: &HeaderMap) -> Result<(), &'static str> {
+pub fn check(
+    policy: &CsrfPolicy,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+) -> Result<(), &'static str> {
     if !is_unsafe(method) {
         return Ok(());
     }

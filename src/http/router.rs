@@ -13,10 +13,10 @@ use std::sync::Arc;
 
 use tower::util::option_layer;
 
-use super::{cors, csrf, health};
 use super::json::BODY_LIMIT;
 use super::middleware as mw;
 use super::problem::ApiError;
+use super::{cors, csrf, health};
 use crate::state::AppState;
 
 /// Builds the whole HTTP surface for `state`.
@@ -31,7 +31,10 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(timeout, mw::timeout))
         // CSRF runs before any handler work (and after CORS, which answers preflights).
-        .layer(middleware::from_fn_with_state(Arc::clone(&state.csrf), csrf::csrf))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state.csrf),
+            csrf::csrf,
+        ))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn(mw::request_id))
         // Outside CSRF and errors, so every response to an allowed origin,

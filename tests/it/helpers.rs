@@ -36,6 +36,18 @@ pub fn cookie_key() -> String {
     base64::engine::general_purpose::STANDARD.encode([7u8; 64])
 }
 
+/// A production environment whose Cognito endpoint refuses connections,
+/// for tests that must fail before (or at) the Cognito call.
+pub async fn offline_app(extra: &[(&str, &str)]) -> TestApp {
+    let mut env = production_env("http://127.0.0.1:9/jwks.json");
+    env.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    TestApp::spawn(settings_from(env)).await
+}
+
 /// A complete production environment; `jwks_url` is where keys are fetched.
 pub fn production_env(jwks_url: &str) -> Vec<(String, String)> {
     [
@@ -107,6 +119,8 @@ impl JwksServer {
 /// A running service and a client that keeps cookies.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The embedded local Cognito's endpoint, in local mode.
+    pub local_cognito: Option<String>,
     pub base: String,
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
@@ -118,12 +132,14 @@ impl TestApp {
     pub async fn spawn(settings: Settings) -> Self {
         let app = App::build(settings).await.expect("app builds");
         let addr = app.addr();
+        let local_cognito = app.local_cognito().map(|lc| lc.endpoint_url());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(app.run_until_stopped(async move {
             let _ = rx.await;
         }));
         Self {
             addr,
+            local_cognito,
             base: format!("http://{addr}"),
             client: reqwest::Client::builder()
                 .cookie_store(true)
@@ -132,6 +148,14 @@ impl TestApp {
             shutdown: Some(tx),
             task: Some(task),
         }
+    }
+
+    /// A POST with `X-CSRF: 1` and a JSON body, as the SPA sends it.
+    pub fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::RequestBuilder {
+        self.client
+            .post(self.url(path))
+            .header("x-csrf", "1")
+            .json(&body)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -162,7 +186,11 @@ impl TestApp {
 }
 
 /// Asserts a problem+json response and returns its body.
-pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str) -> serde_json::Value {
+pub async fn assert_problem(
+    response: reqwest::Response,
+    status: u16,
+    code: &str,
+) -> serde_json::Value {
     assert_eq!(response.status().as_u16(), status, "status");
     assert_eq!(
         response.headers()["content-type"].to_str().unwrap(),
@@ -171,6 +199,9 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status, "{body}");
-    assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(), "{body}");
+    assert!(
+        body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
     body
 }

@@ -1,5 +1,6 @@
 //! The one integration-test binary: every module below shares `helpers`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
 mod foundation;
 mod helpers;

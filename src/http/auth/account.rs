@@ -26,7 +26,10 @@ pub(super) struct SignUp {
 }
 
 /// `POST /auth/signup`.
-pub(super) async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson<SignUp>) -> Result<Response, ApiError> {
+pub(super) async fn signup(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignUp>,
+) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     let password = input::password("password", &body.password)?;
     if body.attributes.len() > MAX_ATTRIBUTES {
@@ -42,7 +45,10 @@ pub(super) async fn signup(State(state): State<AppState>, ApiJson(body): ApiJson
         }
         input::text("attribute value", value, input::ATTRIBUTE_MAX)?;
     }
-    let result = state.cognito.sign_up(username, password, body.attributes).await?;
+    let result = state
+        .cognito
+        .sign_up(username, password, body.attributes)
+        .await?;
     Ok(reply::json_no_store(&result))
 }
 
@@ -54,7 +60,10 @@ pub(super) struct Confirm {
 }
 
 /// `POST /auth/confirm-signup`.
-pub(super) async fn confirm_signup(State(state): State<AppState>, ApiJson(body): ApiJson<Confirm>) -> Result<Response, ApiError> {
+pub(super) async fn confirm_signup(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Confirm>,
+) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     let code = input::code(&body.code)?;
     state.cognito.confirm_sign_up(username, code).await?;
@@ -86,7 +95,10 @@ fn plausible_delivery(username: &str) -> CodeDelivery {
     }
 }
 
-fn delivery_reply(username: &str, result: Result<Option<CodeDelivery>, AuthError>) -> Result<Response, ApiError> {
+fn delivery_reply(
+    username: &str,
+    result: Result<Option<CodeDelivery>, AuthError>,
+) -> Result<Response, ApiError> {
     let delivery = match result {
         Ok(Some(d)) => d,
         Ok(None) => plausible_delivery(username),
@@ -96,13 +108,19 @@ fn delivery_reply(username: &str, result: Result<Option<CodeDelivery>, AuthError
 }
 
 /// `POST /auth/resend-code`.
-pub(super) async fn resend_code(State(state): State<AppState>, ApiJson(body): ApiJson<Username>) -> Result<Response, ApiError> {
+pub(super) async fn resend_code(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Username>,
+) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     delivery_reply(username, state.cognito.resend_code(username).await)
 }
 
 /// `POST /auth/forgot-password`: the same answer for unknown users.
-pub(super) async fn forgot_password(State(state): State<AppState>, ApiJson(body): ApiJson<Username>) -> Result<Response, ApiError> {
+pub(super) async fn forgot_password(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Username>,
+) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     delivery_reply(username, state.cognito.forgot_password(username).await)
 }
@@ -123,6 +141,9 @@ pub(super) async fn confirm_forgot_password(
     let username = input::username(&body.username)?;
     let code = input::code(&body.code)?;
     let password = input::password("password", &body.password)?;
-    state.cognito.confirm_forgot_password(username, code, password).await?;
+    state
+        .cognito
+        .confirm_forgot_password(username, code, password)
+        .await?;
     Ok(reply::no_content())
 }

@@ -27,5 +27,8 @@ pub fn routes() -> Router<AppState> {
         .route("/confirm-signup", post(account::confirm_signup))
         .route("/resend-code", post(account::resend_code))
         .route("/forgot-password", post(account::forgot_password))
-        .route("/confirm-forgot-password", post(account::confirm_forgot_password))
+        .route(
+            "/confirm-forgot-password",
+            post(account::confirm_forgot_password),
+        )
 }

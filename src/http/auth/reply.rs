@@ -13,7 +13,10 @@ use crate::auth::{AuthError, Challenge, TokenSet};
 use crate::http::ApiError;
 
 /// Adds `Set-Cookie` for each cookie and `Cache-Control: no-store`.
-pub(super) fn with_cookies(mut response: Response, cookies: impl IntoIterator<Item = Cookie<'static>>) -> Response {
+pub(super) fn with_cookies(
+    mut response: Response,
+    cookies: impl IntoIterator<Item = Cookie<'static>>,
+) -> Response {
     let headers = response.headers_mut();
     for c in cookies {
         if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
@@ -59,6 +62,9 @@ pub(super) fn no_content() -> Response {
 }
 
 /// An error that ends the session: the error plus cookies clearing everything.
-pub(super) fn ending_session(err: AuthError, clear: impl IntoIterator<Item = Cookie<'static>>) -> Response {
+pub(super) fn ending_session(
+    err: AuthError,
+    clear: impl IntoIterator<Item = Cookie<'static>>,
+) -> Response {
     with_cookies(ApiError::from(err).into_response(), clear)
 }

@@ -31,7 +31,11 @@ fn cognito_username(tokens: &TokenSet, fallback: &str) -> String {
 
 /// Sets the access cookie, and the refresh cookie when Cognito issued a
 /// refresh token; answers `{"status":"SIGNED_IN","expires_in"}`.
-pub(super) fn establish(state: &AppState, tokens: &TokenSet, username: &str) -> Result<Response, ApiError> {
+pub(super) fn establish(
+    state: &AppState,
+    tokens: &TokenSet,
+    username: &str,
+) -> Result<Response, ApiError> {
     let username = cognito_username(tokens, username);
     let mut cookies = vec![
         state
@@ -124,7 +128,9 @@ pub(super) async fn signout(
                         tracing::warn!(error = %e, "global sign-out failed");
                     }
                 }
-                Err(e) => tracing::warn!(error = %e, "global sign-out: the session could not be refreshed"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "global sign-out: the session could not be refreshed")
+                }
             }
         }
         if let Err(e) = state.cognito.revoke(&session.refresh_token).await {

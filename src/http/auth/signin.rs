@@ -35,7 +35,10 @@ pub(super) struct SignIn {
 }
 
 /// `POST /auth/signin`.
-pub(super) async fn signin(State(state): State<AppState>, ApiJson(body): ApiJson<SignIn>) -> Result<Response, ApiError> {
+pub(super) async fn signin(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignIn>,
+) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     let password = input::password("password", &body.password)?;
     let outcome = state.cognito.sign_in(username, password).await?;
@@ -88,7 +91,11 @@ pub(super) async fn respond_challenge(
 }
 
 /// Tokens become cookies; a challenge is handed to the client.
-async fn finish(state: &AppState, username: &str, outcome: AuthOutcome) -> Result<Response, ApiError> {
+async fn finish(
+    state: &AppState,
+    username: &str,
+    outcome: AuthOutcome,
+) -> Result<Response, ApiError> {
     match outcome {
         AuthOutcome::SignedIn(tokens) => session::establish(state, &tokens, username),
         AuthOutcome::Challenge(challenge) => Ok(reply::challenge(&challenge)),
@@ -125,8 +132,9 @@ pub(super) async fn mfa_associate(
 
 /// The `otpauth://` URI authenticator apps scan, built by totp-rs.
 fn otpauth_uri(issuer: &str, account: &str, secret_base32: &str) -> Result<String, AuthError> {
-    let secret = totp_rs::Secret::try_from_base32(secret_base32)
-        .map_err(|_| AuthError::Internal("Cognito returned a TOTP secret that is not base32".into()))?;
+    let secret = totp_rs::Secret::try_from_base32(secret_base32).map_err(|_| {
+        AuthError::Internal("Cognito returned a TOTP secret that is not base32".into())
+    })?;
     // The otpauth label is `issuer:account`; a ':' inside either would break it.
     let clean = |s: &str| s.replace(':', "_");
     totp_rs::Builder::new()
@@ -157,5 +165,7 @@ pub(super) async fn mfa_verify(
     let session = input::session(&body.session)?;
     let code = input::code(&body.code)?;
     let next = state.cognito.verify_totp(session, code).await?;
-    Ok(reply::json_no_store(&json!({ "session": next.as_deref().unwrap_or(session) })))
+    Ok(reply::json_no_store(
+        &json!({ "session": next.as_deref().unwrap_or(session) }),
+    ))
 }

@@ -7,7 +7,9 @@ use cognito_bff::config::{OrgIdSource, Profile, load};
 use crate::helpers::{cookie_key, production_env, sources};
 
 fn problems(env: &[(&str, &str)]) -> Vec<String> {
-    load(&sources(env)).expect_err("configuration must be refused").problems
+    load(&sources(env))
+        .expect_err("configuration must be refused")
+        .problems
 }
 
 fn has(problems: &[String], prefix: &str) -> bool {
@@ -17,7 +19,12 @@ fn has(problems: &[String], prefix: &str) -> bool {
 #[test]
 fn production_without_cognito_settings_names_each_missing_one() {
     let p = problems(&[("BFF_PROFILE", "production")]);
-    for var in ["BFF_COGNITO_REGION:", "BFF_COGNITO_USER_POOL_ID:", "BFF_COGNITO_CLIENT_ID:", "BFF_COOKIE_KEY:"] {
+    for var in [
+        "BFF_COGNITO_REGION:",
+        "BFF_COGNITO_USER_POOL_ID:",
+        "BFF_COGNITO_CLIENT_ID:",
+        "BFF_COOKIE_KEY:",
+    ] {
         assert!(has(&p, var), "{var} not named in {p:?}");
     }
 }
@@ -33,7 +40,11 @@ fn a_pool_id_in_the_environment_selects_the_production_profile() {
 fn a_cookie_key_shorter_than_64_bytes_is_refused_with_its_length() {
     let short = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, [1u8; 32]);
     let p = problems(&[("BFF_COOKIE_KEY", &short)]);
-    assert!(p.iter().any(|l| l.starts_with("BFF_COOKIE_KEY:") && l.contains("32 bytes")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|l| l.starts_with("BFF_COOKIE_KEY:") && l.contains("32 bytes")),
+        "{p:?}"
+    );
     // The key itself never appears in the message.
     assert!(!p.iter().any(|l| l.contains(&short)), "{p:?}");
 }
@@ -52,7 +63,12 @@ fn malformed_urls_and_listen_addresses_are_each_named() {
         ("BFF_JWKS_URL", "ftp://example.com/keys"),
         ("BFF_PUBLIC_URL", "://"),
     ]);
-    for var in ["BFF_LISTEN:", "BFF_COGNITO_ENDPOINT_URL:", "BFF_JWKS_URL:", "BFF_PUBLIC_URL:"] {
+    for var in [
+        "BFF_LISTEN:",
+        "BFF_COGNITO_ENDPOINT_URL:",
+        "BFF_JWKS_URL:",
+        "BFF_PUBLIC_URL:",
+    ] {
         assert!(has(&p, var), "{var} not named in {p:?}");
     }
 }
@@ -65,7 +81,10 @@ fn an_unknown_bff_variable_is_refused_so_typos_do_not_pass_silently() {
 
 #[test]
 fn ill_typed_values_name_their_variable() {
-    let p = problems(&[("BFF_COOKIE_SECURE", "maybe"), ("BFF_CLOCK_LEEWAY_SECS", "soon")]);
+    let p = problems(&[
+        ("BFF_COOKIE_SECURE", "maybe"),
+        ("BFF_CLOCK_LEEWAY_SECS", "soon"),
+    ]);
     assert!(has(&p, "BFF_COOKIE_SECURE:"), "{p:?}");
     assert!(has(&p, "BFF_CLOCK_LEEWAY_SECS:"), "{p:?}");
 }
@@ -79,7 +98,13 @@ fn a_clock_leeway_over_300_seconds_is_refused() {
 #[test]
 fn allowed_origins_must_be_bare_origins_and_never_a_wildcard() {
     let p = problems(&[("BFF_ALLOWED_ORIGINS", "https://app.example.com/path,*")]);
-    assert_eq!(p.iter().filter(|l| l.starts_with("BFF_ALLOWED_ORIGINS:")).count(), 2, "{p:?}");
+    assert_eq!(
+        p.iter()
+            .filter(|l| l.starts_with("BFF_ALLOWED_ORIGINS:"))
+            .count(),
+        2,
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -109,13 +134,19 @@ fn the_environment_overrides_the_files() {
     let mut env = production_env("http://127.0.0.1:9/jwks.json");
     env.push(("BFF_CLOCK_LEEWAY_SECS".into(), "5".into()));
     env.push(("BFF_ORG_ID_SOURCE".into(), "id_token".into()));
-    env.push(("BFF_ALLOWED_ORIGINS".into(), "https://app.example.com, http://localhost:5173".into()));
+    env.push((
+        "BFF_ALLOWED_ORIGINS".into(),
+        "https://app.example.com, http://localhost:5173".into(),
+    ));
     env.push(("BFF_SIGNUP_ATTRIBUTES".into(), "email".into()));
     let s = crate::helpers::settings_from(env);
     assert_eq!(s.profile, Profile::Production);
     assert_eq!(s.tokens.clock_leeway, Duration::from_secs(5));
     assert_eq!(s.tokens.org_id_source, OrgIdSource::IdToken);
-    assert_eq!(s.allowed_origins, ["https://app.example.com", "http://localhost:5173"]);
+    assert_eq!(
+        s.allowed_origins,
+        ["https://app.example.com", "http://localhost:5173"]
+    );
     assert_eq!(s.signup_attributes, ["email"]);
     assert!(s.cookie_secure, "default.toml's value stands");
     assert!(s.json_logs, "production.toml asks for JSON logs");
@@ -158,13 +189,19 @@ fn a_numeric_looking_client_id_is_kept_as_text() {
     let mut env = production_env("http://127.0.0.1:9/jwks.json");
     env.retain(|(k, _)| k != "BFF_COGNITO_CLIENT_ID");
     env.push(("BFF_COGNITO_CLIENT_ID".into(), "1234567890".into()));
-    assert_eq!(crate::helpers::settings_from(env).cognito.client_id, "1234567890");
+    assert_eq!(
+        crate::helpers::settings_from(env).cognito.client_id,
+        "1234567890"
+    );
 }
 
 #[test]
 fn debug_output_redacts_the_client_secret_and_cookie_keys() {
     let mut env = production_env("http://127.0.0.1:9/jwks.json");
-    env.push(("BFF_COGNITO_CLIENT_SECRET".into(), "very-secret-value".into()));
+    env.push((
+        "BFF_COGNITO_CLIENT_SECRET".into(),
+        "very-secret-value".into(),
+    ));
     let s = crate::helpers::settings_from(env);
     let debug = format!("{s:?}");
     assert!(!debug.contains("very-secret-value"), "{debug}");
@@ -185,16 +222,32 @@ fn check_config_exits_1_naming_each_problem_and_0_with_secrets_redacted() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&bad.stderr);
-    assert!(stderr.contains("BFF_LISTEN:") && stderr.contains("BFF_COGNITO_USER_POOL_ID:"), "{stderr}");
+    assert!(
+        stderr.contains("BFF_LISTEN:") && stderr.contains("BFF_COGNITO_USER_POOL_ID:"),
+        "{stderr}"
+    );
 
     let mut cmd = std::process::Command::new(bin);
-    cmd.arg("check-config").env_clear().env("BFF_CONFIG_DIR", crate::helpers::config_dir());
+    cmd.arg("check-config")
+        .env_clear()
+        .env("BFF_CONFIG_DIR", crate::helpers::config_dir());
     for (k, v) in production_env("http://127.0.0.1:9/jwks.json") {
         cmd.env(k, v);
     }
-    let good = cmd.env("BFF_COGNITO_CLIENT_SECRET", "very-secret-value").output().unwrap();
-    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stderr));
+    let good = cmd
+        .env("BFF_COGNITO_CLIENT_SECRET", "very-secret-value")
+        .output()
+        .unwrap();
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
     let stdout = String::from_utf8_lossy(&good.stdout);
     assert!(stdout.contains("eu-west-1_TestPool1"), "{stdout}");
-    assert!(!stdout.contains("very-secret-value") && !stdout.contains(&cookie_key()), "{stdout}");
+    assert!(
+        !stdout.contains("very-secret-value") && !stdout.contains(&cookie_key()),
+        "{stdout}"
+    );
 }

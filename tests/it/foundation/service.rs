@@ -37,7 +37,10 @@ async fn readyz_turns_200_once_the_signing_keys_are_loaded() {
 #[tokio::test]
 async fn readyz_is_503_while_the_signing_keys_cannot_be_fetched() {
     // Port 9 (discard) refuses connections here.
-    let app = TestApp::spawn(settings_from(production_env("http://127.0.0.1:9/jwks.json"))).await;
+    let app = TestApp::spawn(settings_from(production_env(
+        "http://127.0.0.1:9/jwks.json",
+    )))
+    .await;
     let r = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status(), 503);
     let r = app.client.get(app.url("/healthz")).send().await.unwrap();
@@ -48,7 +51,13 @@ async fn readyz_is_503_while_the_signing_keys_cannot_be_fetched() {
 #[tokio::test]
 async fn a_request_id_is_returned_as_sent_or_generated_when_absent_or_unsafe() {
     let (app, _jwks) = production_app().await;
-    let r = app.client.get(app.url("/healthz")).header("x-request-id", "abc-123.XYZ").send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "abc-123.XYZ")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["x-request-id"], "abc-123.XYZ");
 
     let r = app.client.get(app.url("/healthz")).send().await.unwrap();
@@ -57,7 +66,13 @@ async fn a_request_id_is_returned_as_sent_or_generated_when_absent_or_unsafe() {
 
     let long = "a".repeat(300);
     for unsafe_id in [long.as_str(), "has space", "quote\"d"] {
-        let r = app.client.get(app.url("/healthz")).header("x-request-id", unsafe_id).send().await.unwrap();
+        let r = app
+            .client
+            .get(app.url("/healthz"))
+            .header("x-request-id", unsafe_id)
+            .send()
+            .await
+            .unwrap();
         let id = r.headers()["x-request-id"].to_str().unwrap();
         assert_ne!(id, unsafe_id);
         assert_eq!(id.len(), 36);
@@ -79,8 +94,18 @@ async fn unknown_routes_and_wrong_methods_are_problem_json() {
 /// their rejections on their own.
 fn echo_router() -> Router {
     Router::new()
-        .route("/echo", post(|ApiJson(v): ApiJson<std::collections::BTreeMap<String, String>>| async move { axum::Json(v) }))
-        .route("/optional", post(|OptionalJson(v): OptionalJson<serde_json::Value>| async move { axum::Json(v) }))
+        .route(
+            "/echo",
+            post(
+                |ApiJson(v): ApiJson<std::collections::BTreeMap<String, String>>| async move {
+                    axum::Json(v)
+                },
+            ),
+        )
+        .route(
+            "/optional",
+            post(|OptionalJson(v): OptionalJson<serde_json::Value>| async move { axum::Json(v) }),
+        )
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
@@ -96,36 +121,84 @@ async fn json_bodies_over_16_kib_are_413_and_malformed_ones_400_and_other_types_
     let base = serve_router(echo_router()).await;
     let client = reqwest::Client::new();
     let big = format!("{{\"k\":\"{}\"}}", "x".repeat(BODY_LIMIT));
-    let r = client.post(format!("{base}/echo")).header("content-type", "application/json").body(big).send().await.unwrap();
+    let r = client
+        .post(format!("{base}/echo"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
     assert_problem(r, 413, "payload_too_large").await;
 
     let fits = format!("{{\"k\":\"{}\"}}", "x".repeat(BODY_LIMIT - 20));
-    let r = client.post(format!("{base}/echo")).header("content-type", "application/json").body(fits).send().await.unwrap();
+    let r = client
+        .post(format!("{base}/echo"))
+        .header("content-type", "application/json")
+        .body(fits)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 
-    let r = client.post(format!("{base}/echo")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let r = client
+        .post(format!("{base}/echo"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_problem(r, 400, "invalid_request").await;
 
-    let r = client.post(format!("{base}/echo")).header("content-type", "text/plain").body("{}").send().await.unwrap();
+    let r = client
+        .post(format!("{base}/echo"))
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_problem(r, 415, "invalid_request").await;
 
-    let r = client.post(format!("{base}/echo")).body("{}").send().await.unwrap();
+    let r = client
+        .post(format!("{base}/echo"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_problem(r, 415, "invalid_request").await;
 
-    let r = client.post(format!("{base}/echo")).header("content-type", "application/json; charset=utf-8").body(r#"{"password": 987654321}"#).send().await.unwrap();
+    let r = client
+        .post(format!("{base}/echo"))
+        .header("content-type", "application/json; charset=utf-8")
+        .body(r#"{"password": 987654321}"#)
+        .send()
+        .await
+        .unwrap();
     let body = assert_problem(r, 400, "invalid_request").await;
     assert!(body["detail"].as_str().unwrap().contains("password"));
-    assert!(!body.to_string().contains("987654321"), "the value is never echoed: {body}");
+    assert!(
+        !body.to_string().contains("987654321"),
+        "the value is never echoed: {body}"
+    );
 }
 
 #[tokio::test]
 async fn an_optional_body_may_be_empty_but_not_of_another_type() {
     let base = serve_router(echo_router()).await;
     let client = reqwest::Client::new();
-    let r = client.post(format!("{base}/optional")).send().await.unwrap();
+    let r = client
+        .post(format!("{base}/optional"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), "null");
-    let r = client.post(format!("{base}/optional")).header("content-type", "text/plain").body("hi").send().await.unwrap();
+    let r = client
+        .post(format!("{base}/optional"))
+        .header("content-type", "text/plain")
+        .body("hi")
+        .send()
+        .await
+        .unwrap();
     assert_problem(r, 415, "invalid_request").await;
 }
 
@@ -149,7 +222,14 @@ async fn graceful_shutdown_lets_an_in_flight_request_finish_and_refuses_new_ones
         },
         Duration::from_secs(5),
     ));
-    let in_flight = tokio::spawn(async move { reqwest::get(format!("http://{addr}/slow")).await.unwrap().text().await.unwrap() });
+    let in_flight = tokio::spawn(async move {
+        reqwest::get(format!("http://{addr}/slow"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    });
     tokio::time::sleep(Duration::from_millis(100)).await;
     tx.send(()).unwrap();
     assert_eq!(in_flight.await.unwrap(), "done");
@@ -179,7 +259,11 @@ async fn shutdown_gives_up_on_requests_that_outlast_the_grace_period() {
     let _stuck = tokio::spawn(reqwest::get(format!("http://{addr}/stuck")));
     tokio::time::sleep(Duration::from_millis(100)).await;
     tx.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(3), server).await.expect("stops after the grace period").unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(3), server)
+        .await
+        .expect("stops after the grace period")
+        .unwrap()
+        .unwrap();
 }
 
 #[tokio::test]
@@ -221,9 +305,17 @@ async fn cookies_and_authorization_headers_never_reach_the_log() {
     assert!(served);
     child.kill().unwrap();
     let mut log = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
     child.wait().unwrap();
-    assert!(log.contains("request finished"), "the request was logged: {log}");
+    assert!(
+        log.contains("request finished"),
+        "the request was logged: {log}"
+    );
     assert!(!log.contains("SECRET-COOKIE-VALUE"), "{log}");
     assert!(!log.contains("SECRET-BEARER-VALUE"), "{log}");
 }

@@ -1,0 +1,4 @@
+//! Issue 4: the `/auth` routes, their cookies, CSRF/CORS and bad input.
+
+mod bad_input;
+mod csrf_cors;
