@@ -173,6 +173,11 @@ fn not_authorized(message: &str, flow: Flow) -> AuthError {
             retry_after: LOCKOUT_RETRY_AFTER,
         };
     }
+    // A wrong client secret is the service's misconfiguration, not the user's
+    // mistake: 500 and an operator-facing log line, not "wrong password".
+    if message.contains("secret hash") || message.contains("client secret") {
+        return AuthError::Internal(format!("NotAuthorizedException: {message}"));
+    }
     match flow {
         Flow::SignIn => AuthError::InvalidCredentials,
         Flow::Refresh => AuthError::SessionExpired,

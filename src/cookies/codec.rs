@@ -89,13 +89,15 @@ impl Cookies {
             .unwrap_or_default()
     }
 
-    fn open<T: DeserializeOwned>(&self, name: &'static str, value: &str) -> Option<T> {
+    /// Decrypts with the first key that opens the value; the flag says
+    /// whether that was a previous key (the cookie should be re-sealed).
+    fn open<T: DeserializeOwned>(&self, name: &'static str, value: &str) -> Option<(T, bool)> {
         let jar = CookieJar::new();
-        self.keys.iter().find_map(|key| {
+        self.keys.iter().enumerate().find_map(|(i, key)| {
             let plain = jar
                 .private(key)
                 .decrypt(Cookie::new(name, value.to_owned()))?;
-            serde_json::from_str(plain.value()).ok()
+            serde_json::from_str(plain.value()).ok().map(|v| (v, i > 0))
         })
     }
 
@@ -161,13 +163,17 @@ impl Cookies {
     /// The refresh session from the request's cookies, if one decrypts. With
     /// several cookies of that name, the first authentic one wins: a forged or
     /// planted one cannot decrypt.
-    pub fn read_refresh(&self, headers: &HeaderMap) -> Option<RefreshSession> {
+    /// The flag is true when a previous key opened it: the caller re-issues
+    /// it under the current key, so retiring the old key later signs no one out.
+    pub fn read_refresh(&self, headers: &HeaderMap) -> Option<(RefreshSession, bool)> {
         cookie_values(headers, self.names.refresh).find_map(|v| self.open(self.names.refresh, v))
     }
 
     /// The session binding from the request's cookies, if one decrypts.
     pub fn read_session(&self, headers: &HeaderMap) -> Option<SessionBinding> {
-        cookie_values(headers, self.names.session).find_map(|v| self.open(self.names.session, v))
+        cookie_values(headers, self.names.session)
+            .find_map(|v| self.open(self.names.session, v))
+            .map(|(binding, _)| binding)
     }
 
     /// Encrypts a refresh session as the cookie value (benchmarks, tests).
@@ -178,6 +184,7 @@ impl Cookies {
     /// Decrypts a refresh cookie value (benchmarks, tests).
     pub fn open_refresh(&self, value: &str) -> Option<RefreshSession> {
         self.open(self.names.refresh, value)
+            .map(|(session, _)| session)
     }
 }
 

@@ -1,7 +1,6 @@
 //! Shared fixtures: configuration sources, a JWKS server, and a running
 //! service on 127.0.0.1:0 with a cookie-keeping HTTP client.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -118,7 +117,6 @@ impl JwksServer {
 
 /// A running service and a client that keeps cookies.
 pub struct TestApp {
-    pub addr: SocketAddr,
     /// The embedded local Cognito's endpoint, in local mode.
     pub local_cognito: Option<String>,
     pub base: String,
@@ -138,7 +136,6 @@ impl TestApp {
             let _ = rx.await;
         }));
         Self {
-            addr,
             local_cognito,
             base: format!("http://{addr}"),
             client: reqwest::Client::builder()
@@ -204,4 +201,140 @@ pub async fn assert_problem(
         "{body}"
     );
     body
+}
+
+/// The local profile with both listeners on port 0, plus `extra` variables.
+pub async fn local_app(extra: &[(&str, &str)]) -> TestApp {
+    let mut env: Vec<(String, String)> = [
+        ("BFF_LISTEN", "127.0.0.1:0"),
+        ("BFF_LOCAL_COGNITO_LISTEN", "127.0.0.1:0"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    env.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    TestApp::spawn(settings_from(env)).await
+}
+
+/// The shipped seed (`config/local.toml`).
+pub fn shipped_seed() -> cognito_bff::local_cognito::Seed {
+    settings_from(Vec::new())
+        .local_cognito
+        .seed
+        .expect("config/local.toml has a seed")
+}
+
+/// A local Cognito of its own on 127.0.0.1:0, seeded like `cargo run`'s.
+pub async fn standalone_cognito() -> cognito_bff::local_cognito::LocalCognito {
+    cognito_bff::local_cognito::LocalCognito::start(cognito_bff::local_cognito::Options {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: None,
+        seed: shipped_seed(),
+        code_ttl: std::time::Duration::from_secs(3600),
+    })
+    .await
+    .expect("local cognito starts")
+}
+
+/// The seeded pool and client.
+pub const POOL: &str = "us-east-1_localdemo";
+pub const DEMO_USER: &str = "demo";
+pub const DEMO_PASSWORD: &str = "Demo-Passw0rd!";
+
+/// The production profile pointed at a local Cognito (endpoint, issuer, JWKS).
+pub fn production_env_for(
+    lc: &cognito_bff::local_cognito::LocalCognito,
+    client_id: &str,
+) -> Vec<(String, String)> {
+    let issuer = lc.issuer(POOL);
+    let mut env = production_env(&format!("{issuer}/.well-known/jwks.json"));
+    env.retain(|(k, _)| !k.starts_with("BFF_COGNITO_"));
+    env.extend(
+        [
+            ("BFF_COGNITO_REGION", "us-east-1".to_owned()),
+            ("BFF_COGNITO_USER_POOL_ID", POOL.to_owned()),
+            ("BFF_COGNITO_CLIENT_ID", client_id.to_owned()),
+            ("BFF_COGNITO_ENDPOINT_URL", lc.endpoint_url()),
+            ("BFF_ISSUER", issuer),
+        ]
+        .map(|(k, v)| (k.to_owned(), v)),
+    );
+    env
+}
+
+/// An SDK client for admin calls against a local Cognito.
+pub fn admin(endpoint: &str) -> aws_sdk_cognitoidentityprovider::Client {
+    use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+    let config = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+        .build();
+    aws_sdk_cognitoidentityprovider::Client::from_conf(config)
+}
+
+/// The codes the local Cognito "sent" to `username`, newest first.
+pub async fn inbox(endpoint: &str, username: &str) -> Vec<serde_json::Value> {
+    reqwest::get(format!("{endpoint}/_local/inbox?username={username}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The newest code sent to `username`.
+pub async fn latest_code(endpoint: &str, username: &str) -> String {
+    inbox(endpoint, username).await[0]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// How many times the local Cognito served `operation`.
+pub async fn calls(endpoint: &str, operation: &str) -> u64 {
+    let counts: serde_json::Value = reqwest::get(format!("{endpoint}/_local/calls"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    counts[operation].as_u64().unwrap_or(0)
+}
+
+/// The raw `Set-Cookie` headers of a response, parsed.
+pub fn set_cookies(response: &reqwest::Response) -> Vec<cookie::Cookie<'static>> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| cookie::Cookie::parse(v.to_str().unwrap().to_owned()).unwrap())
+        .collect()
+}
+
+/// The one cookie named `name` among `cookies`.
+pub fn find<'a>(cookies: &'a [cookie::Cookie<'static>], name: &str) -> &'a cookie::Cookie<'static> {
+    let mut matching = cookies.iter().filter(|c| c.name() == name);
+    let c = matching
+        .next()
+        .unwrap_or_else(|| panic!("no cookie {name} in {cookies:?}"));
+    assert!(matching.next().is_none(), "two cookies named {name}");
+    c
+}
+
+/// A TOTP code for `secret` (base32) at `offset` steps from now.
+pub fn totp_code(secret: &str, offset: i64) -> String {
+    let totp = totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret).unwrap())
+        .build_noncompliant();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    totp.generate((now as i64 + offset * 30) as u64).to_string()
 }

@@ -60,7 +60,7 @@ fn flight_key(refresh_token: &str) -> [u8; 32] {
 /// `POST /auth/refresh`: a new access cookie from the refresh cookie.
 pub(super) async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let clear = || state.cookies.clear_all();
-    let Some(session) = state.cookies.read_refresh(&headers) else {
+    let Some((session, stale_key)) = state.cookies.read_refresh(&headers) else {
         return reply::ending_session(AuthError::SessionExpired, clear());
     };
     let cognito = state.cognito.clone();
@@ -81,8 +81,13 @@ pub(super) async fn refresh(State(state): State<AppState>, headers: HeaderMap) -
     }
     match result {
         Ok(mut tokens) => {
-            // Keep the session's refresh token unless Cognito rotated it.
-            if tokens.refresh_token.as_deref() == Some(session.refresh_token.as_str()) {
+            // Keep the session's refresh cookie unless Cognito rotated the
+            // token or the cookie was sealed with a previous key.
+            if tokens.refresh_token.is_none() && stale_key {
+                tokens.refresh_token = Some(session.refresh_token.clone());
+            } else if !stale_key
+                && tokens.refresh_token.as_deref() == Some(session.refresh_token.as_str())
+            {
                 tokens.refresh_token = None;
             }
             match establish(&state, &tokens, &session.username) {
@@ -114,7 +119,7 @@ pub(super) async fn signout(
     OptionalJson(body): OptionalJson<SignOut>,
 ) -> Response {
     let everywhere = body.unwrap_or_default().everywhere;
-    if let Some(session) = state.cookies.read_refresh(&headers) {
+    if let Some((session, _)) = state.cookies.read_refresh(&headers) {
         if everywhere {
             // /auth never receives the access cookie (Path=/api): get a fresh
             // access token from the refresh token to call GlobalSignOut with.
