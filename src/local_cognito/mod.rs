@@ -242,6 +242,18 @@ impl LocalCognito {
         l.session_ttl = ttl;
     }
 
+    /// Test knob: shifts the emulator's clock by `secs` (negative = the past)
+    /// for the operations that follow, e.g. to mint tokens that are already
+    /// expired. Default 0.
+    pub fn set_clock_offset_secs(&self, secs: i64) {
+        let mut l = self
+            .shared
+            .limits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        l.clock_offset_ms = secs.saturating_mul(1000);
+    }
+
     /// Stops accepting requests, lets in-flight ones finish, and flushes the
     /// state to the data dir.
     pub async fn shutdown(mut self) {

@@ -113,7 +113,8 @@ pub async fn handle(
         shared: &shared,
         region: region(&headers),
     };
-    let result = handler(&ctx, input);
+    let offset = shared.limits().clock_offset_ms;
+    let result = super::state::with_clock_offset(offset, || handler(&ctx, input));
     if mutating {
         super::persist_now(&shared).await;
     }

@@ -4,6 +4,7 @@
 //! what `persist` writes to the data dir.
 
 use serde::{Deserialize, Serialize};
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -12,12 +13,31 @@ use super::codes::{InboxEntry, PendingCode};
 use super::password::{PasswordHash, PasswordPolicy};
 use super::tokens::Keys;
 
-/// Milliseconds since the Unix epoch.
+thread_local! {
+    /// The instance's clock skew while one of its operations runs (operations
+    /// are synchronous, so they never leave the thread that set it).
+    static CLOCK_OFFSET_MS: Cell<i64> = const { Cell::new(0) };
+}
+
+/// Milliseconds since the Unix epoch, as the running operation sees them.
 pub fn now_ms() -> u64 {
-    SystemTime::now()
+    let real = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
+        .unwrap_or(0);
+    real.saturating_add_signed(CLOCK_OFFSET_MS.with(Cell::get))
+}
+
+/// Runs `f` with the clock shifted by `offset_ms`.
+pub fn with_clock_offset<R>(offset_ms: i64, f: impl FnOnce() -> R) -> R {
+    struct Restore(i64);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            CLOCK_OFFSET_MS.with(|c| c.set(self.0));
+        }
+    }
+    let _restore = Restore(CLOCK_OFFSET_MS.with(|c| c.replace(offset_ms)));
+    f()
 }
 
 /// Epoch seconds with millisecond precision, the JSON 1.1 timestamp form.
@@ -188,6 +208,14 @@ impl AppClient {
     /// Whether `flow` (e.g. `ALLOW_USER_PASSWORD_AUTH`) is enabled. The legacy
     /// names without `ALLOW_` count as their modern equivalents.
     pub fn allows(&self, flow: &str) -> bool {
+        // With only legacy values (or none), refresh and SRP were always on.
+        let modern = self
+            .explicit_auth_flows
+            .iter()
+            .any(|f| f.starts_with("ALLOW_"));
+        if !modern && matches!(flow, "ALLOW_REFRESH_TOKEN_AUTH" | "ALLOW_USER_SRP_AUTH") {
+            return true;
+        }
         let legacy = flow.strip_prefix("ALLOW_").unwrap_or(flow);
         self.explicit_auth_flows
             .iter()
@@ -196,7 +224,7 @@ impl AppClient {
 }
 
 /// A user of a pool.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct User {
     pub username: String,
     pub sub: String,
@@ -220,6 +248,18 @@ pub struct User {
     pub locked_until_ms: Option<u64>,
     pub signup_code: Option<PendingCode>,
     pub reset_code: Option<PendingCode>,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("username", &self.username)
+            .field("sub", &self.sub)
+            .field("status", &self.status)
+            .field("enabled", &self.enabled)
+            .field("totp", &self.totp_secret.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl User {
@@ -277,7 +317,7 @@ impl Challenge {
 }
 
 /// A challenge session (opaque to the caller, single use).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Session {
     pub pool_id: String,
     pub client_id: String,
@@ -289,6 +329,16 @@ pub struct Session {
     pub setup_secret: Option<String>,
     /// MFA_SETUP: VerifySoftwareToken succeeded.
     pub setup_verified: bool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("pool_id", &self.pool_id)
+            .field("challenge", &self.challenge)
+            .field("expires_ms", &self.expires_ms)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Tunables; tests shorten them through `LocalCognito`.
@@ -303,6 +353,8 @@ pub struct Limits {
     /// AuthSessionValidity default).
     pub session_ttl: Duration,
     pub code_ttl: Duration,
+    /// Test knob: shifts the emulator's clock (negative = the past).
+    pub clock_offset_ms: i64,
 }
 
 impl Default for Limits {
@@ -312,12 +364,13 @@ impl Default for Limits {
             lockout_window: Duration::from_secs(15 * 60),
             session_ttl: Duration::from_secs(180),
             code_ttl: Duration::from_secs(3600),
+            clock_offset_ms: 0,
         }
     }
 }
 
 /// Everything that persists across restarts (plus the transient parts).
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct State {
     pub pools: BTreeMap<String, Pool>,
     pub families: HashMap<String, Family>,
@@ -328,6 +381,19 @@ pub struct State {
     /// Bumped on each snapshot, so an older snapshot never overwrites a newer one.
     #[serde(skip)]
     pub generation: u64,
+}
+
+/// Counts only: the state holds codes, TOTP secrets and session ids.
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("pools", &self.pools.len())
+            .field("families", &self.families.len())
+            .field("refresh_tokens", &self.refresh_tokens.len())
+            .field("sessions", &self.sessions.len())
+            .field("inbox", &self.inbox.len())
+            .finish()
+    }
 }
 
 impl State {

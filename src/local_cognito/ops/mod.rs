@@ -370,6 +370,11 @@ pub fn caller(ctx: &Ctx<'_>, state: &State, token: &str) -> Result<Caller, Cogni
     if !user.enabled {
         return Err(CognitoError::user_disabled());
     }
+    if user.status == super::state::UserStatus::ResetRequired {
+        return Err(CognitoError::PasswordResetRequired(
+            "Password reset required for the user".into(),
+        ));
+    }
     Ok(Caller {
         pool_id,
         user_key: key,

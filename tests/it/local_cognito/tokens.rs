@@ -588,3 +588,47 @@ async fn a_disabled_users_tokens_stop_working() {
             .is_not_authorized_exception()
     );
 }
+
+#[tokio::test]
+async fn get_user_rejects_an_expired_access_token() {
+    let env = start().await;
+    // Mint tokens two hours in the past: they expired an hour ago.
+    env.lc.set_clock_offset_secs(-2 * 3600);
+    let tokens = env.sign_in(DEMO, DEMO_PASSWORD).await;
+    env.lc.set_clock_offset_secs(0);
+    let err = get_user(&env, tokens.access_token().unwrap())
+        .await
+        .unwrap_err();
+    assert!(err.is_not_authorized_exception());
+    assert_eq!(err.message(), Some("Access Token has expired"));
+    let jwks = env.jwks(POOL).await;
+    let verdict = verify_with_jwks(
+        tokens.access_token().unwrap(),
+        &jwks,
+        &env.lc.issuer(POOL),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(
+        verdict.kind(),
+        &jsonwebtoken::errors::ErrorKind::ExpiredSignature
+    );
+    // The refresh token (30 days) still works.
+    let fresh = refresh(&env, CLIENT, tokens.refresh_token().unwrap())
+        .await
+        .unwrap();
+    get_user(&env, fresh.access_token().unwrap()).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_token_from_another_pool_issuer_is_rejected() {
+    let env = start().await;
+    let other = start().await;
+    // Same process-wide keys, but the issuer names the other server.
+    let tokens = other.sign_in(DEMO, DEMO_PASSWORD).await;
+    let err = get_user(&env, tokens.access_token().unwrap())
+        .await
+        .unwrap_err();
+    assert!(err.is_not_authorized_exception());
+    assert_eq!(err.message(), Some("Invalid Access Token"));
+}
