@@ -70,6 +70,15 @@ where
         (value, !ran)
     }
 
+    /// Stops sharing the result for `key` (e.g. the session just ended);
+    /// a run in flight still completes for those already waiting on it.
+    pub fn forget(&self, key: &K) {
+        self.inflight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(key);
+    }
+
     /// Keys currently shared (in flight or lingering).
     pub fn len(&self) -> usize {
         self.inflight

@@ -120,6 +120,10 @@ pub(super) async fn signout(
 ) -> Response {
     let everywhere = body.unwrap_or_default().everywhere;
     if let Some((session, _)) = state.cookies.read_refresh(&headers) {
+        // A refresh result lingering for this token must not outlive the session.
+        state
+            .refresh_flight
+            .forget(&flight_key(&session.refresh_token));
         if everywhere {
             // /auth never receives the access cookie (Path=/api): get a fresh
             // access token from the refresh token to call GlobalSignOut with.

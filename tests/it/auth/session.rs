@@ -327,6 +327,7 @@ async fn with_refresh_rotation_each_refresh_issues_a_new_refresh_cookie_and_the_
         .user_pool_id(POOL)
         .client_name("rotating")
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
         .refresh_token_rotation(
             RefreshTokenRotationType::builder()
                 .feature(FeatureType::Enabled)

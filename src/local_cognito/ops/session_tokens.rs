@@ -1,0 +1,191 @@
+//! Token lifecycle: GetUser (the access-token check the service relies on),
+//! GetTokensFromRefreshToken (with rotation), GlobalSignOut and RevokeToken.
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::auth::{refresh_user, usable_refresh_token};
+use super::{
+    Ctx, OpResult, attributes_out, caller, client, client_secret_matches, issue_tokens,
+    mfa_members, parse, pool, req,
+};
+use crate::local_cognito::error::CognitoError;
+use crate::local_cognito::state::{RefreshRecord, State, now_ms};
+use crate::local_cognito::tokens;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AccessTokenIn {
+    access_token: Option<String>,
+}
+
+/// API Reference: GetUser.
+pub fn get_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
+    let input: AccessTokenIn = parse(input)?;
+    let token = req(&input.access_token, "accessToken")?;
+    let state = ctx.shared.state();
+    let c = caller(ctx, &state, token)?;
+    let user = pool(&state, &c.pool_id)?
+        .users
+        .get(&c.user_key)
+        .ok_or_else(CognitoError::user_does_not_exist)?;
+    let mut out = Map::new();
+    out.insert("Username".into(), json!(user.username));
+    out.insert("UserAttributes".into(), json!(attributes_out(user)));
+    mfa_members(user, &mut out);
+    Ok(Value::Object(out))
+}
+
+/// Revokes every token family of a user issued up to now
+/// (API Reference: GlobalSignOut / AdminUserGlobalSignOut).
+pub fn sign_out_everywhere(state: &mut State, pool_id: &str, sub: &str) -> usize {
+    let now = now_ms();
+    let mut n = 0;
+    for f in state.families.values_mut() {
+        if f.pool_id == pool_id && f.sub == sub && f.issued_ms <= now && !f.revoked {
+            f.revoked = true;
+            n += 1;
+        }
+    }
+    n
+}
+
+/// API Reference: GlobalSignOut — revokes the caller's refresh tokens and
+/// every access/id token issued before the call.
+pub fn global_sign_out(ctx: &Ctx<'_>, input: Value) -> OpResult {
+    let input: AccessTokenIn = parse(input)?;
+    let token = req(&input.access_token, "accessToken")?;
+    let mut state = ctx.shared.state();
+    let c = caller(ctx, &state, token)?;
+    let sub = c
+        .claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let n = sign_out_everywhere(&mut state, &c.pool_id, &sub);
+    tracing::info!(pool = %c.pool_id, user_key = %c.user_key, sessions = n, "local cognito: global sign-out");
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RefreshIn {
+    refresh_token: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// API Reference: GetTokensFromRefreshToken. With rotation enabled on the
+/// client it returns a new refresh token; the old one keeps working for
+/// RetryGracePeriodSeconds, then fails with RefreshTokenReuseException.
+pub fn get_tokens_from_refresh_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
+    let input: RefreshIn = parse(input)?;
+    let token = req(&input.refresh_token, "refreshToken")?;
+    let client_id = req(&input.client_id, "clientId")?;
+    let mut state = ctx.shared.state();
+    let (_, client) = client(&state, client_id)?;
+    if client.secret.is_some() && !client_secret_matches(&client, input.client_secret.as_deref()) {
+        return Err(CognitoError::NotAuthorized(format!(
+            "Unable to verify secret hash for client {client_id}"
+        )));
+    }
+    if !client.allows("ALLOW_REFRESH_TOKEN_AUTH") {
+        return Err(CognitoError::InvalidParameter(
+            "REFRESH_TOKEN_AUTH flow not enabled for this client".into(),
+        ));
+    }
+    let (hash, record) = usable_refresh_token(&state, token, client_id)?;
+    let now = now_ms();
+    if let Some(rotated) = record.rotated_at_ms
+        && now > rotated + client.retry_grace_period_secs * 1000
+    {
+        return Err(CognitoError::RefreshTokenReuse(
+            "Refresh token has already been used and rotated".into(),
+        ));
+    }
+    let (key, username) = refresh_user(&state, &record)?;
+    let mut result = issue_tokens(
+        ctx,
+        &mut state,
+        &record.pool_id,
+        client_id,
+        &key,
+        Some(&record.origin_jti),
+    )?;
+    if client.refresh_token_rotation {
+        let new_token = tokens::new_refresh_token();
+        let expires_ms = now + client.refresh_validity.secs() * 1000;
+        state.refresh_tokens.insert(
+            tokens::hash_token(&new_token),
+            RefreshRecord {
+                origin_jti: record.origin_jti.clone(),
+                pool_id: record.pool_id.clone(),
+                client_id: client_id.to_string(),
+                sub: record.sub.clone(),
+                expires_ms,
+                rotated_at_ms: None,
+            },
+        );
+        if let Some(old) = state.refresh_tokens.get_mut(&hash) {
+            old.rotated_at_ms.get_or_insert(now);
+        }
+        if let Some(f) = state.families.get_mut(&record.origin_jti) {
+            f.expires_ms = f.expires_ms.max(expires_ms);
+        }
+        if let Some(o) = result.as_object_mut() {
+            o.insert("RefreshToken".into(), json!(new_token));
+        }
+    }
+    tracing::info!(pool = %record.pool_id, username = %username, rotated = client.refresh_token_rotation, "local cognito: tokens refreshed");
+    Ok(json!({"AuthenticationResult": result}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RevokeIn {
+    token: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// API Reference: RevokeToken — revokes a refresh token and every access
+/// token minted from it (the whole `origin_jti` family). Access or id tokens
+/// are UnsupportedTokenTypeException; a client with a secret must send it.
+pub fn revoke_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
+    let input: RevokeIn = parse(input)?;
+    let token = req(&input.token, "token")?;
+    let client_id = req(&input.client_id, "clientId")?;
+    let mut state = ctx.shared.state();
+    let (_, client) = client(&state, client_id)?;
+    if !client_secret_matches(&client, input.client_secret.as_deref()) {
+        return Err(CognitoError::Unauthorized(
+            "Client authentication failed: a valid ClientSecret is required for this client".into(),
+        ));
+    }
+    if !client.enable_token_revocation {
+        return Err(CognitoError::UnsupportedOperation(
+            "Token revocation is not enabled for this client".into(),
+        ));
+    }
+    if tokens::is_jws(token) {
+        return Err(CognitoError::UnsupportedTokenType(
+            "Unsupported token type".into(),
+        ));
+    }
+    let hash = tokens::hash_token(token);
+    let Some(record) = state.refresh_tokens.get(&hash).cloned() else {
+        // RFC 7009 §2.2: an invalid or already revoked token is not an error.
+        return Ok(json!({}));
+    };
+    if record.client_id != client_id {
+        return Err(CognitoError::Unauthorized(
+            "The token was not issued to this client".into(),
+        ));
+    }
+    if let Some(f) = state.families.get_mut(&record.origin_jti) {
+        f.revoked = true;
+    }
+    tracing::info!(pool = %record.pool_id, "local cognito: refresh token revoked");
+    Ok(json!({}))
+}

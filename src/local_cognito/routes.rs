@@ -1,0 +1,110 @@
+//! The HTTP routes besides the Cognito API: the per-pool JWKS and OpenID
+//! configuration, and the local-only `/_local/inbox` and `/_local/calls`.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::{Arc, PoisonError};
+
+use super::state::Shared;
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/", post(super::protocol::handle))
+        .route("/_local/inbox", get(inbox))
+        .route("/_local/calls", get(calls))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(openid_configuration),
+        )
+        .with_state(shared)
+}
+
+fn pool_missing(pool_id: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({"message": format!("User pool {pool_id} does not exist.")})),
+    )
+        .into_response()
+}
+
+async fn jwks(State(shared): State<Arc<Shared>>, Path(pool_id): Path<String>) -> Response {
+    if !shared.state().pools.contains_key(&pool_id) {
+        return pool_missing(&pool_id);
+    }
+    Json(shared.keys.jwks()).into_response()
+}
+
+async fn openid_configuration(
+    State(shared): State<Arc<Shared>>,
+    Path(pool_id): Path<String>,
+) -> Response {
+    let domain = match shared.state().pools.get(&pool_id) {
+        None => return pool_missing(&pool_id),
+        Some(p) => p.domain.clone(),
+    };
+    let issuer = shared.issuer(&pool_id);
+    let mut doc = json!({
+        "issuer": issuer,
+        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "response_types_supported": ["code", "token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "email", "phone", "profile"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "claims_supported": ["sub", "email", "email_verified", "cognito:username", "aud", "iss", "exp", "iat", "auth_time", "token_use"],
+    });
+    if let (Some(d), Some(o)) = (domain, doc.as_object_mut()) {
+        // Hosted UI endpoints are not emulated; advertise where they would be.
+        let region = pool_id.split('_').next().unwrap_or("us-east-1");
+        let base = format!("https://{d}.auth.{region}.amazoncognito.com");
+        o.insert(
+            "authorization_endpoint".into(),
+            json!(format!("{base}/oauth2/authorize")),
+        );
+        o.insert(
+            "token_endpoint".into(),
+            json!(format!("{base}/oauth2/token")),
+        );
+        o.insert(
+            "userinfo_endpoint".into(),
+            json!(format!("{base}/oauth2/userInfo")),
+        );
+    }
+    Json(doc).into_response()
+}
+
+#[derive(Deserialize)]
+struct InboxQuery {
+    username: Option<String>,
+}
+
+/// `GET /_local/inbox?username=<u>`: the messages "sent", newest first.
+async fn inbox(State(shared): State<Arc<Shared>>, Query(q): Query<InboxQuery>) -> Json<Value> {
+    let state = shared.state();
+    let wanted = q.username.map(|u| u.to_lowercase());
+    let entries: Vec<Value> = state
+        .inbox
+        .iter()
+        .rev()
+        .filter(|e| {
+            wanted
+                .as_ref()
+                .is_none_or(|w| e.username.to_lowercase() == *w)
+        })
+        .map(|e| e.to_json())
+        .collect();
+    Json(Value::Array(entries))
+}
+
+/// `GET /_local/calls`: calls per operation since start.
+async fn calls(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let calls = shared.calls.lock().unwrap_or_else(PoisonError::into_inner);
+    Json(json!(*calls))
+}

@@ -1,0 +1,342 @@
+//! The seed: pools, app clients and users created at start (from the
+//! `[local_cognito]` table of `config/local.toml`). Seeding is idempotent: a
+//! pool, client or user already present (e.g. loaded from the data dir) is
+//! left as it is.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use super::password::{PasswordHash, PasswordPolicy};
+use super::state::{AppClient, MfaMode, Pool, State, TimeUnit, User, UserStatus, Validity};
+
+/// The whole seed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Seed {
+    pub pools: Vec<SeedPool>,
+}
+
+/// A user pool to create.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedPool {
+    /// `<region>_<alphanumerics>`, e.g. `us-east-1_localdemo`.
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub mfa: MfaMode,
+    /// User attribute -> extra claim in access and id tokens.
+    #[serde(default)]
+    pub claim_mapping: BTreeMap<String, String>,
+    /// Custom attribute names without the `custom:` prefix.
+    #[serde(default)]
+    pub custom_attributes: Vec<String>,
+    #[serde(default)]
+    pub clients: Vec<SeedClient>,
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+}
+
+/// An app client to create.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedClient {
+    pub id: String,
+    pub name: String,
+    /// When set, SECRET_HASH is required on every flow.
+    #[serde(default)]
+    pub secret: Option<String>,
+    #[serde(default = "default_flows")]
+    pub explicit_auth_flows: Vec<String>,
+    #[serde(default = "sixty")]
+    pub access_token_validity_minutes: u64,
+    #[serde(default = "sixty")]
+    pub id_token_validity_minutes: u64,
+    #[serde(default = "thirty")]
+    pub refresh_token_validity_days: u64,
+    #[serde(default = "yes")]
+    pub enable_token_revocation: bool,
+    #[serde(default = "yes")]
+    pub prevent_user_existence_errors: bool,
+    #[serde(default)]
+    pub refresh_token_rotation: bool,
+    #[serde(default)]
+    pub retry_grace_period_secs: u64,
+}
+
+fn default_flows() -> Vec<String> {
+    vec![
+        "ALLOW_USER_PASSWORD_AUTH".into(),
+        "ALLOW_REFRESH_TOKEN_AUTH".into(),
+    ]
+}
+fn sixty() -> u64 {
+    60
+}
+fn thirty() -> u64 {
+    30
+}
+fn yes() -> bool {
+    true
+}
+
+impl std::fmt::Debug for SeedClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeedClient")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("explicit_auth_flows", &self.explicit_auth_flows)
+            .field(
+                "access_token_validity_minutes",
+                &self.access_token_validity_minutes,
+            )
+            .field("id_token_validity_minutes", &self.id_token_validity_minutes)
+            .field(
+                "refresh_token_validity_days",
+                &self.refresh_token_validity_days,
+            )
+            .field("enable_token_revocation", &self.enable_token_revocation)
+            .field(
+                "prevent_user_existence_errors",
+                &self.prevent_user_existence_errors,
+            )
+            .field("refresh_token_rotation", &self.refresh_token_rotation)
+            .field("retry_grace_period_secs", &self.retry_grace_period_secs)
+            .finish()
+    }
+}
+
+/// A confirmed user to create.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedUser {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    /// Cognito groups (`cognito:groups` in the access token).
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+impl std::fmt::Debug for SeedUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeedUser")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("attributes", &self.attributes)
+            .field("groups", &self.groups)
+            .finish()
+    }
+}
+
+const KNOWN_FLOWS: &[&str] = &[
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_CUSTOM_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_USER_AUTH",
+];
+
+fn valid_pool_id(id: &str) -> bool {
+    match id.split_once('_') {
+        Some((region, rest)) => {
+            !region.is_empty()
+                && region
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !rest.is_empty()
+                && rest.chars().all(|c| c.is_ascii_alphanumeric())
+        }
+        None => false,
+    }
+}
+
+impl Seed {
+    /// Checks the seed before anything is created; the error names the culprit.
+    pub fn validate(&self) -> Result<(), String> {
+        for pool in &self.pools {
+            if !valid_pool_id(&pool.id) {
+                return Err(format!(
+                    "pool id {:?} is not <region>_<alphanumerics>",
+                    pool.id
+                ));
+            }
+            if pool.name.trim().is_empty() {
+                return Err(format!("pool {}: name is empty", pool.id));
+            }
+            for custom in &pool.custom_attributes {
+                if custom.is_empty()
+                    || custom.starts_with("custom:")
+                    || !custom
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    return Err(format!(
+                        "pool {}: custom attribute {custom:?} must be a bare name (without custom:)",
+                        pool.id
+                    ));
+                }
+            }
+            let attribute_known = |name: &str| match name.strip_prefix("custom:") {
+                Some(bare) => pool.custom_attributes.iter().any(|c| c == bare),
+                None => super::ops::STANDARD_ATTRIBUTES.contains(&name),
+            };
+            for attr in pool.claim_mapping.keys() {
+                if !attribute_known(attr) {
+                    return Err(format!(
+                        "pool {}: claim_mapping source {attr:?} is not an attribute of the pool",
+                        pool.id
+                    ));
+                }
+            }
+            for client in &pool.clients {
+                if client.id.is_empty()
+                    || client.id.len() > 128
+                    || !client
+                        .id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '+')
+                {
+                    return Err(format!(
+                        "client id {:?} is not a valid client id",
+                        client.id
+                    ));
+                }
+                for flow in &client.explicit_auth_flows {
+                    if !KNOWN_FLOWS.contains(&flow.as_str()) {
+                        return Err(format!(
+                            "client {}: unknown explicit auth flow {flow:?}",
+                            client.id
+                        ));
+                    }
+                }
+                if client.access_token_validity_minutes == 0
+                    || client.id_token_validity_minutes == 0
+                    || client.refresh_token_validity_days == 0
+                {
+                    return Err(format!(
+                        "client {}: token validities must be > 0",
+                        client.id
+                    ));
+                }
+                if client.retry_grace_period_secs > 60 {
+                    return Err(format!(
+                        "client {}: retry_grace_period_secs must be 0..=60",
+                        client.id
+                    ));
+                }
+            }
+            for user in &pool.users {
+                if user.username.trim().is_empty() {
+                    return Err(format!("pool {}: a user has an empty username", pool.id));
+                }
+                PasswordPolicy::default()
+                    .check(&user.password)
+                    .map_err(|e| format!("user {}: {e}", user.username))?;
+                for attr in user.attributes.keys() {
+                    if attr == "sub" || !attribute_known(attr) {
+                        return Err(format!(
+                            "user {}: attribute {attr:?} is not an attribute of the pool",
+                            user.username
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates what is missing. Returns whether anything was created.
+    pub fn apply(&self, state: &mut State, now_ms: u64) -> bool {
+        let mut changed = false;
+        for sp in &self.pools {
+            let pool = state.pools.entry(sp.id.clone()).or_insert_with(|| {
+                changed = true;
+                tracing::info!(pool = %sp.id, "local cognito: seeded pool");
+                Pool {
+                    id: sp.id.clone(),
+                    name: sp.name.clone(),
+                    created_ms: now_ms,
+                    modified_ms: now_ms,
+                    mfa: sp.mfa,
+                    software_token_mfa: true,
+                    password_policy: PasswordPolicy::default(),
+                    custom_attributes: sp.custom_attributes.clone(),
+                    required_attributes: Vec::new(),
+                    claim_mapping: sp.claim_mapping.clone(),
+                    clients: BTreeMap::new(),
+                    users: BTreeMap::new(),
+                    domain: None,
+                }
+            });
+            for sc in &sp.clients {
+                if pool.clients.contains_key(&sc.id) {
+                    continue;
+                }
+                changed = true;
+                pool.clients.insert(
+                    sc.id.clone(),
+                    AppClient {
+                        id: sc.id.clone(),
+                        name: sc.name.clone(),
+                        secret: sc.secret.clone(),
+                        explicit_auth_flows: sc.explicit_auth_flows.clone(),
+                        access_validity: Validity {
+                            value: sc.access_token_validity_minutes,
+                            unit: TimeUnit::Minutes,
+                        },
+                        id_validity: Validity {
+                            value: sc.id_token_validity_minutes,
+                            unit: TimeUnit::Minutes,
+                        },
+                        refresh_validity: Validity {
+                            value: sc.refresh_token_validity_days,
+                            unit: TimeUnit::Days,
+                        },
+                        enable_token_revocation: sc.enable_token_revocation,
+                        prevent_user_existence_errors: sc.prevent_user_existence_errors,
+                        refresh_token_rotation: sc.refresh_token_rotation,
+                        retry_grace_period_secs: sc.retry_grace_period_secs,
+                        created_ms: now_ms,
+                        modified_ms: now_ms,
+                    },
+                );
+            }
+            for su in &sp.users {
+                let key = su.username.to_lowercase();
+                if pool.users.contains_key(&key) {
+                    continue;
+                }
+                changed = true;
+                tracing::info!(pool = %sp.id, username = %su.username, "local cognito: seeded user");
+                pool.users.insert(
+                    key,
+                    User {
+                        username: su.username.clone(),
+                        sub: super::ids::uuid(),
+                        attributes: su.attributes.clone(),
+                        password: PasswordHash::new(&su.password),
+                        status: UserStatus::Confirmed,
+                        enabled: true,
+                        created_ms: now_ms,
+                        modified_ms: now_ms,
+                        groups: su.groups.clone(),
+                        temporary_password_expires_ms: None,
+                        totp_secret: None,
+                        totp_pending: None,
+                        totp_enabled: false,
+                        totp_preferred: false,
+                        failed_attempts: 0,
+                        locked_until_ms: None,
+                        signup_code: None,
+                        reset_code: None,
+                    },
+                );
+            }
+        }
+        changed
+    }
+}
