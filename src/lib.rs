@@ -18,6 +18,7 @@ pub mod local_cognito;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod verify;
 
 pub use http::router;
 pub use startup::App;

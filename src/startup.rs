@@ -18,6 +18,7 @@ use crate::config::{Profile, Settings};
 use crate::jwks::{FetchError, Fetcher, KeyStore, KeyStoreOptions};
 use crate::local_cognito::{self, LocalCognito};
 use crate::state::AppState;
+use crate::verify::TokenVerifier;
 
 /// The largest JWKS document accepted.
 const JWKS_MAX_BYTES: usize = 64 * 1024;
@@ -55,7 +56,17 @@ pub struct App {
 
 impl App {
     /// Starts what the service depends on and binds its listener.
-    pub async fn build(mut settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        Self::build_with_api(settings, Router::new()).await
+    }
+
+    /// As [`App::build`], and serves `api_routes` (paths relative to `/api`)
+    /// behind the access-token guard, next to `/api/me`. Handlers take a
+    /// verified [`Principal`](crate::auth::Principal); see [`crate::http::api`].
+    pub async fn build_with_api(
+        mut settings: Settings,
+        api_routes: Router<AppState>,
+    ) -> Result<Self, StartupError> {
         let local_cognito = match settings.profile {
             Profile::Local => Some(start_local_cognito(&mut settings).await?),
             Profile::Production => None,
@@ -69,14 +80,16 @@ impl App {
         let fetcher = Fetcher::new(settings.tokens.jwks_url.clone(), JWKS_TIMEOUT, JWKS_MAX_BYTES)?;
         let keys = KeyStore::new(fetcher, KeyStoreOptions::default());
         let keys_task = keys.spawn_refresher();
+        let verifier = Arc::new(TokenVerifier::new(&settings, Arc::clone(&keys)));
         let state = AppState {
             cognito: CognitoClient::new(&settings.cognito),
             settings: Arc::new(settings),
             keys,
+            verifier,
         };
         Ok(Self {
             listener,
-            router: crate::http::router(state.clone()),
+            router: crate::http::router_with_api(state.clone(), api_routes),
             state,
             local_cognito,
             keys_task,

@@ -8,6 +8,7 @@
 mod client;
 mod error;
 mod secret_hash;
+mod user;
 
 pub use client::CognitoClient;
 pub use error::{Flow, classify};

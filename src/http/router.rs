@@ -9,7 +9,7 @@ use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
 
-use super::health;
+use super::{api, health};
 use super::json::BODY_LIMIT;
 use super::middleware as mw;
 use super::problem::ApiError;
@@ -17,10 +17,17 @@ use crate::state::AppState;
 
 /// Builds the whole HTTP surface for `state`.
 pub fn router(state: AppState) -> Router {
+    router_with_api(state, Router::new())
+}
+
+/// Builds the whole HTTP surface for `state`, with `api_routes` served
+/// under `/api` behind the access-token guard (see [`super::api`]).
+pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router {
     let timeout = state.settings.request_timeout;
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .nest("/api", api::router(&state, api_routes))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

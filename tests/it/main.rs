@@ -1,2 +1,4 @@
 //! The one integration-test binary: every module below shares `helpers`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod guard;
