@@ -24,9 +24,18 @@ pub(crate) fn local_banner(app: &App) -> Option<String> {
     let mut out = String::new();
     let _ = writeln!(out, "\ncognito-bff (local mode: NOT FOR PRODUCTION)");
     let _ = writeln!(out, "  service:       {base}");
-    let _ = writeln!(out, "  local Cognito: {} (pool {})", lc.endpoint_url(), settings.cognito.user_pool_id);
+    let _ = writeln!(
+        out,
+        "  local Cognito: {} (pool {})",
+        lc.endpoint_url(),
+        settings.cognito.user_pool_id
+    );
     if let Some(user) = user {
-        let _ = writeln!(out, "  demo user:     {} / {}", user.username, user.password);
+        let _ = writeln!(
+            out,
+            "  demo user:     {} / {}",
+            user.username, user.password
+        );
         let _ = writeln!(out, "\nTry it:");
         let _ = writeln!(
             out,
@@ -34,8 +43,14 @@ pub(crate) fn local_banner(app: &App) -> Option<String> {
             user.username, user.password
         );
         let _ = writeln!(out, "  curl -s -b jar {base}/api/me");
-        let _ = writeln!(out, "  curl -s -c jar -b jar -X POST -H 'X-CSRF: 1' {base}/auth/refresh");
-        let _ = writeln!(out, "  curl -si -c jar -b jar -X POST -H 'X-CSRF: 1' {base}/auth/signout");
+        let _ = writeln!(
+            out,
+            "  curl -s -c jar -b jar -X POST -H 'X-CSRF: 1' {base}/auth/refresh"
+        );
+        let _ = writeln!(
+            out,
+            "  curl -si -c jar -b jar -X POST -H 'X-CSRF: 1' {base}/auth/signout"
+        );
     }
     Some(out)
 }

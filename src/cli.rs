@@ -49,7 +49,10 @@ pub async fn run() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::CheckConfig => {
-            println!("configuration is valid ({} profile)", settings.profile.as_str());
+            println!(
+                "configuration is valid ({} profile)",
+                settings.profile.as_str()
+            );
             println!("{settings:#?}");
             ExitCode::SUCCESS
         }
@@ -101,7 +104,10 @@ async fn run_local_cognito(
     match LocalCognito::start(options).await {
         Ok(lc) => {
             println!("local Cognito listening on {}", lc.endpoint_url());
-            println!("  aws cognito-idp --endpoint-url {} list-user-pools --max-results 10", lc.endpoint_url());
+            println!(
+                "  aws cognito-idp --endpoint-url {} list-user-pools --max-results 10",
+                lc.endpoint_url()
+            );
             tracing::warn!("the local Cognito is for development and tests, not for production");
             shutdown_signal().await;
             lc.shutdown().await;

@@ -36,7 +36,9 @@ pub enum StartupError {
     },
     #[error("the embedded local Cognito did not start: {0}")]
     LocalCognito(#[from] local_cognito::StartError),
-    #[error("the local Cognito's seed has no pool; add one to [local_cognito] in config/local.toml")]
+    #[error(
+        "the local Cognito's seed has no pool; add one to [local_cognito] in config/local.toml"
+    )]
     NoSeed,
     #[error("cannot set up the JWKS client: {0}")]
     Jwks(#[from] FetchError),
@@ -71,13 +73,18 @@ impl App {
             Profile::Local => Some(start_local_cognito(&mut settings).await?),
             Profile::Production => None,
         };
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .map_err(|source| StartupError::Bind {
-                addr: settings.listen,
-                source,
-            })?;
-        let fetcher = Fetcher::new(settings.tokens.jwks_url.clone(), JWKS_TIMEOUT, JWKS_MAX_BYTES)?;
+        let listener =
+            TcpListener::bind(settings.listen)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: settings.listen,
+                    source,
+                })?;
+        let fetcher = Fetcher::new(
+            settings.tokens.jwks_url.clone(),
+            JWKS_TIMEOUT,
+            JWKS_MAX_BYTES,
+        )?;
         let keys = KeyStore::new(fetcher, KeyStoreOptions::default());
         let keys_task = keys.spawn_refresher();
         let verifier = Arc::new(TokenVerifier::new(&settings, Arc::clone(&keys)));
@@ -186,7 +193,11 @@ pub async fn shutdown_signal() {
 
 /// Starts the local Cognito and points the settings at it.
 async fn start_local_cognito(settings: &mut Settings) -> Result<LocalCognito, StartupError> {
-    let seed = settings.local_cognito.seed.clone().ok_or(StartupError::NoSeed)?;
+    let seed = settings
+        .local_cognito
+        .seed
+        .clone()
+        .ok_or(StartupError::NoSeed)?;
     let lc = LocalCognito::start(local_cognito::Options {
         listen: settings.local_cognito.listen,
         data_dir: settings.local_cognito.data_dir.clone(),

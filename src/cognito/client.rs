@@ -29,7 +29,10 @@ impl fmt::Debug for CognitoClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CognitoClient")
             .field("client_id", &self.inner.client_id)
-            .field("client_secret", &self.inner.client_secret.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "client_secret",
+                &self.inner.client_secret.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish()
     }
 }

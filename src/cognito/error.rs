@@ -72,7 +72,10 @@ where
             AuthError::UpstreamUnavailable(format!("{op}: unreachable"))
         }
         SdkError::ResponseError(_) => {
-            tracing::warn!(cognito.operation = op, "Cognito sent an unreadable response");
+            tracing::warn!(
+                cognito.operation = op,
+                "Cognito sent an unreadable response"
+            );
             AuthError::UpstreamUnavailable(format!("{op}: unreadable response"))
         }
         SdkError::ConstructionFailure(_) => {

@@ -69,7 +69,11 @@ pub fn load(sources: &Sources) -> Result<Settings, ConfigError> {
     let profile = sources.profile()?;
     let figment = Figment::new()
         .merge(file(&sources.config_dir, "default", EMBEDDED_DEFAULT))
-        .merge(file(&sources.config_dir, profile.as_str(), profile_embedded(profile)))
+        .merge(file(
+            &sources.config_dir,
+            profile.as_str(),
+            profile_embedded(profile),
+        ))
         .merge(Serialized::defaults(env_dict(&sources.env)));
     let raw: RawSettings = figment.extract().map_err(describe)?;
     validate::validate(raw, profile)
@@ -100,7 +104,9 @@ fn env_dict(env: &[(String, String)]) -> Dict {
             if key == "CONFIG_DIR" || key == "PROFILE" {
                 return None;
             }
-            let value = v.parse::<Value>().unwrap_or_else(|_| Value::from(v.clone()));
+            let value = v
+                .parse::<Value>()
+                .unwrap_or_else(|_| Value::from(v.clone()));
             Some((key.to_ascii_lowercase(), value))
         })
         .collect()

@@ -87,7 +87,10 @@ impl fmt::Debug for CookieKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CookieKeys")
             .field("current", &"[REDACTED]")
-            .field("previous", &format_args!("[{} REDACTED]", self.previous.len()))
+            .field(
+                "previous",
+                &format_args!("[{} REDACTED]", self.previous.len()),
+            )
             .field("generated", &self.generated)
             .finish()
     }

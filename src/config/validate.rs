@@ -10,12 +10,12 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use secrecy::SecretString;
 use url::Url;
 
+use super::ConfigError;
 use super::raw::RawSettings;
 use super::settings::{
     CognitoSettings, CookieKeys, LocalCognitoSettings, OrgIdSource, Profile, Settings,
     TokenSettings,
 };
-use super::ConfigError;
 
 /// The shortest cookie key accepted: 64 bytes, as the `cookie` crate's key
 /// derivation (AES-256-GCM encryption half + signing half) requires.
@@ -74,14 +74,19 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         .map(SecretString::from);
 
     let region = require(&mut p, "COGNITO_REGION", region, |r| {
-        is_region(r).then_some(()).ok_or("is not an AWS region name like `eu-west-1`")
+        is_region(r)
+            .then_some(())
+            .ok_or("is not an AWS region name like `eu-west-1`")
     });
-    let pool_id = require(&mut p, "COGNITO_USER_POOL_ID", pool_id, |id| {
-        match region_of_pool(id) {
+    let pool_id = require(
+        &mut p,
+        "COGNITO_USER_POOL_ID",
+        pool_id,
+        |id| match region_of_pool(id) {
             None => Err("is not a user pool id like `eu-west-1_AbCdEf123`"),
             Some(_) => Ok(()),
-        }
-    });
+        },
+    );
     if let (Some(region), Some(pool_id)) = (&region, &pool_id) {
         if region_of_pool(pool_id).as_deref() != Some(region.as_str()) {
             p.push(
@@ -92,13 +97,21 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
     }
     let client_id = require(&mut p, "COGNITO_CLIENT_ID", client_id, |id| {
         let ok = (1..=128).contains(&id.len())
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '_');
-        ok.then_some(()).ok_or("is not an app client id (letters and digits)")
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '_');
+        ok.then_some(())
+            .ok_or("is not an app client id (letters and digits)")
     });
 
     let endpoint_url = non_empty(raw.cognito_endpoint_url)
         .and_then(|u| http_url(&mut p, "COGNITO_ENDPOINT_URL", &u));
-    let connect_timeout = millis(&mut p, "COGNITO_CONNECT_TIMEOUT_MS", raw.cognito_connect_timeout_ms, 2_000);
+    let connect_timeout = millis(
+        &mut p,
+        "COGNITO_CONNECT_TIMEOUT_MS",
+        raw.cognito_connect_timeout_ms,
+        2_000,
+    );
     let operation_timeout = millis(&mut p, "COGNITO_TIMEOUT_MS", raw.cognito_timeout_ms, 5_000);
     let max_attempts = raw.cognito_max_attempts.unwrap_or(3);
     if !(1..=10).contains(&max_attempts) {
@@ -107,7 +120,9 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
 
     // Issuer: the configured one, or both forms Cognito uses for this pool.
     let issuers = match non_empty(raw.issuer) {
-        Some(iss) => http_url(&mut p, "ISSUER", &iss).map(|_| vec![iss.trim_end_matches('/').to_owned()]),
+        Some(iss) => {
+            http_url(&mut p, "ISSUER", &iss).map(|_| vec![iss.trim_end_matches('/').to_owned()])
+        }
         None => match (&region, &pool_id) {
             (Some(r), Some(id)) => Some(vec![
                 format!("https://cognito-idp.{r}.amazonaws.com/{id}"),
@@ -129,13 +144,19 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         None | Some("") | Some("access_token") => OrgIdSource::AccessToken,
         Some("id_token") => OrgIdSource::IdToken,
         Some(other) => {
-            p.push("ORG_ID_SOURCE", format_args!("`{other}` is neither `access_token` nor `id_token`"));
+            p.push(
+                "ORG_ID_SOURCE",
+                format_args!("`{other}` is neither `access_token` nor `id_token`"),
+            );
             OrgIdSource::AccessToken
         }
     };
     let leeway = raw.clock_leeway_secs.unwrap_or(30);
     if leeway > MAX_LEEWAY_SECS {
-        p.push("CLOCK_LEEWAY_SECS", format_args!("{leeway} is more than the allowed {MAX_LEEWAY_SECS}"));
+        p.push(
+            "CLOCK_LEEWAY_SECS",
+            format_args!("{leeway} is more than the allowed {MAX_LEEWAY_SECS}"),
+        );
     }
 
     let cookie_keys = cookie_keys(&mut p, raw.cookie_key, raw.cookie_keys_previous, production);
@@ -155,8 +176,14 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         .signup_attributes
         .unwrap_or_else(|| vec!["email".into(), "name".into(), "phone_number".into()]);
     for attr in &signup_attributes {
-        if !attr.chars().all(|c| c.is_ascii_alphanumeric() || "_:-".contains(c)) {
-            p.push("SIGNUP_ATTRIBUTES", format_args!("`{attr}` is not an attribute name"));
+        if !attr
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_:-".contains(c))
+        {
+            p.push(
+                "SIGNUP_ATTRIBUTES",
+                format_args!("`{attr}` is not an attribute name"),
+            );
         }
     }
 
@@ -167,7 +194,10 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         Some("json") => true,
         Some("pretty" | "text") => false,
         Some(other) => {
-            p.push("LOG_FORMAT", format_args!("`{other}` is neither `json` nor `pretty`"));
+            p.push(
+                "LOG_FORMAT",
+                format_args!("`{other}` is neither `json` nor `pretty`"),
+            );
             production
         }
     };
@@ -250,7 +280,11 @@ fn require(
 fn is_region(r: &str) -> bool {
     let parts: Vec<&str> = r.split('-').collect();
     parts.len() >= 3
-        && parts.iter().all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && parts.iter().all(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 /// `eu-west-1_AbC123` -> `eu-west-1`.
@@ -261,9 +295,15 @@ pub(crate) fn region_of_pool(pool_id: &str) -> Option<String> {
 }
 
 fn socket_addr(p: &mut Problems, var: &str, value: Option<&str>, default: &str) -> SocketAddr {
-    let text = value.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(default);
+    let text = value
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(default);
     text.parse().unwrap_or_else(|_| {
-        p.push(var, format_args!("`{text}` is not an address:port like `{default}`"));
+        p.push(
+            var,
+            format_args!("`{text}` is not an address:port like `{default}`"),
+        );
         SocketAddr::from(([127, 0, 0, 1], 0))
     })
 }
@@ -294,12 +334,22 @@ fn millis(p: &mut Problems, var: &str, value: Option<u64>, default: u64) -> Dura
 /// it that way, and comparing anything looser would let look-alikes in.
 fn origin(p: &mut Problems, value: &str) -> Option<String> {
     if value == "*" {
-        p.push("ALLOWED_ORIGINS", "`*` cannot be used with credentials; list the origins");
+        p.push(
+            "ALLOWED_ORIGINS",
+            "`*` cannot be used with credentials; list the origins",
+        );
         return None;
     }
     let url = http_url(p, "ALLOWED_ORIGINS", value)?;
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
-        p.push("ALLOWED_ORIGINS", format_args!("`{value}` is not an origin (scheme://host[:port], no path)"));
+    if url.path() != "/"
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+    {
+        p.push(
+            "ALLOWED_ORIGINS",
+            format_args!("`{value}` is not an origin (scheme://host[:port], no path)"),
+        );
         return None;
     }
     Some(url.origin().ascii_serialization())
@@ -310,7 +360,11 @@ fn decode_key(text: &str) -> Option<Vec<u8>> {
     [&STANDARD, &URL_SAFE, &URL_SAFE_NO_PAD]
         .iter()
         .find_map(|engine| engine.decode(text).ok())
-        .or_else(|| base64::engine::general_purpose::STANDARD_NO_PAD.decode(text).ok())
+        .or_else(|| {
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(text)
+                .ok()
+        })
 }
 
 fn cookie_keys(
@@ -326,7 +380,13 @@ fn cookie_keys(
                 None
             }
             Some(bytes) if bytes.len() < MIN_COOKIE_KEY_BYTES => {
-                p.push(var, format_args!("decodes to {} bytes; at least {MIN_COOKIE_KEY_BYTES} are required", bytes.len()));
+                p.push(
+                    var,
+                    format_args!(
+                        "decodes to {} bytes; at least {MIN_COOKIE_KEY_BYTES} are required",
+                        bytes.len()
+                    ),
+                );
                 None
             }
             Some(bytes) => Some(bytes),
@@ -345,7 +405,11 @@ fn cookie_keys(
         },
         None if production => {
             p.push("COOKIE_KEY", "is required in production (base64, at least 64 bytes; e.g. `openssl rand -base64 64`)");
-            CookieKeys { current: Vec::new(), previous, generated: false }
+            CookieKeys {
+                current: Vec::new(),
+                previous,
+                generated: false,
+            }
         }
         // Local mode: a fresh key per start; sessions end with the process.
         None => CookieKeys {

@@ -67,7 +67,12 @@ impl ApiError {
     fn describe(&self) -> (StatusCode, &'static str, &'static str, String) {
         use AuthError as A;
         match self {
-            Self::Malformed(why) => (StatusCode::BAD_REQUEST, "invalid_request", "Invalid request", why.clone()),
+            Self::Malformed(why) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Invalid request",
+                why.clone(),
+            ),
             Self::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "invalid_request",
@@ -80,9 +85,19 @@ impl ApiError {
                 "Payload too large",
                 "The body is larger than the 16 KiB this service accepts.".into(),
             ),
-            Self::CsrfRejected(why) => (StatusCode::FORBIDDEN, "csrf_rejected", "CSRF check failed", (*why).into()),
+            Self::CsrfRejected(why) => (
+                StatusCode::FORBIDDEN,
+                "csrf_rejected",
+                "CSRF check failed",
+                (*why).into(),
+            ),
             Self::MissingCredentials => Self::Auth(A::Unauthenticated).describe(),
-            Self::NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found", "There is no such route.".into()),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Not found",
+                "There is no such route.".into(),
+            ),
             Self::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
@@ -136,7 +151,8 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let problem = self.problem();
-        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let Self::Auth(AuthError::Internal(reason)) = &self {
             tracing::error!(reason = %reason, "internal error");
         }
@@ -156,7 +172,10 @@ impl IntoResponse for ApiError {
             }
             // RFC 6750 §3.1: credentials were sent and refused.
             Self::Auth(AuthError::Unauthenticated) => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                );
             }
             Self::Auth(AuthError::TokenExpired) => {
                 headers.insert(

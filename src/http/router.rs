@@ -9,10 +9,10 @@ use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
 
-use super::{api, health};
 use super::json::BODY_LIMIT;
 use super::middleware as mw;
 use super::problem::ApiError;
+use super::{api, health};
 use crate::state::AppState;
 
 /// Builds the whole HTTP surface for `state`.

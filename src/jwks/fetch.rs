@@ -39,7 +39,11 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| FetchError::Http(e.to_string()))?;
-        Ok(Self { client, url, max_bytes })
+        Ok(Self {
+            client,
+            url,
+            max_bytes,
+        })
     }
 
     /// The URL keys come from.
@@ -58,7 +62,10 @@ impl Fetcher {
         if !response.status().is_success() {
             return Err(FetchError::Status(response.status().as_u16()));
         }
-        if response.content_length().is_some_and(|n| n as usize > self.max_bytes) {
+        if response
+            .content_length()
+            .is_some_and(|n| n as usize > self.max_bytes)
+        {
             return Err(FetchError::TooLarge(self.max_bytes));
         }
         let mut body = Vec::new();
@@ -85,7 +92,12 @@ pub fn parse(body: &[u8]) -> Result<HashMap<String, DecodingKey>, FetchError> {
         .keys
         .iter()
         .filter(|k| matches!(k.algorithm, AlgorithmParameters::RSA(_)))
-        .filter(|k| matches!(k.common.public_key_use, None | Some(PublicKeyUse::Signature)))
+        .filter(|k| {
+            matches!(
+                k.common.public_key_use,
+                None | Some(PublicKeyUse::Signature)
+            )
+        })
         .filter(|k| matches!(k.common.key_algorithm, None | Some(KeyAlgorithm::RS256)))
         .filter_map(|k| {
             let kid = k.common.key_id.clone()?;
