@@ -151,3 +151,47 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthenticatedBy {
             .ok_or_else(|| unguarded("AuthenticatedBy"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_route_mounted_without_the_guard_fails_closed_with_internal() {
+        async fn handler(p: Principal) -> String {
+            p.org_id
+        }
+        async fn token(t: AccessToken) -> String {
+            t.expose().len().to_string()
+        }
+        let app = Router::new()
+            .route("/p", get(handler))
+            .route("/t", get(token));
+        for path in ["/p", "/t"] {
+            let request = Request::get(path).body(Body::empty()).expect("request");
+            let response = app.clone().oneshot(request).await.expect("response");
+            assert_eq!(
+                response.status(),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "{path}"
+            );
+            let body = axum::body::to_bytes(response.into_body(), 4096)
+                .await
+                .expect("body");
+            let problem: serde_json::Value = serde_json::from_slice(&body).expect("problem");
+            assert_eq!(problem["code"], "internal");
+        }
+    }
+
+    #[test]
+    fn the_access_token_never_shows_in_debug_output() {
+        let t = AccessToken("eyJhbGciOiJSUzI1NiJ9.e30.sig".to_owned());
+        assert!(!format!("{t:?}").contains("eyJ"));
+    }
+}
