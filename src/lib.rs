@@ -2,7 +2,8 @@
 //! httpOnly cookies, so browser SPAs never touch them.
 //!
 //! Layers point inward: [`http`] (axum) -> [`auth`] (the domain) <- adapters
-//! ([`cognito`] over the AWS SDK, [`jwks`] for signing keys). The embedded
+//! ([`cognito`] over the AWS SDK, [`jwks`] for signing keys, [`verify`] for
+//! access tokens). The embedded
 //! [`local_cognito`] is a separate Cognito-compatible server the service
 //! reaches over HTTP like the real one.
 
