@@ -2,7 +2,8 @@
 //! httpOnly cookies, so browser SPAs never touch them.
 //!
 //! Layers point inward: [`http`] (axum) -> [`auth`] (the domain) <- adapters
-//! ([`cognito`] over the AWS SDK, [`jwks`] for signing keys). The embedded
+//! ([`cognito`] over the AWS SDK, [`jwks`] for signing keys, [`verify`] for
+//! access tokens). The embedded
 //! [`local_cognito`] is a separate Cognito-compatible server the service
 //! reaches over HTTP like the real one.
 
@@ -18,6 +19,7 @@ pub mod local_cognito;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod verify;
 
 pub use http::router;
 pub use startup::App;

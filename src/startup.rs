@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -17,6 +18,7 @@ use crate::config::{Profile, Settings};
 use crate::jwks::{FetchError, Fetcher, KeyStore, KeyStoreOptions};
 use crate::local_cognito::{self, LocalCognito};
 use crate::state::AppState;
+use crate::verify::TokenVerifier;
 
 /// The largest JWKS document accepted.
 const JWKS_MAX_BYTES: usize = 64 * 1024;
@@ -56,7 +58,17 @@ pub struct App {
 
 impl App {
     /// Starts what the service depends on and binds its listener.
-    pub async fn build(mut settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        Self::build_with_api(settings, Router::new()).await
+    }
+
+    /// As [`App::build`], and serves `api_routes` (paths relative to `/api`)
+    /// behind the access-token guard, next to `/api/me`. Handlers take a
+    /// verified [`Principal`](crate::auth::Principal); see [`crate::http::api`].
+    pub async fn build_with_api(
+        mut settings: Settings,
+        api_routes: Router<AppState>,
+    ) -> Result<Self, StartupError> {
         let local_cognito = match settings.profile {
             Profile::Local => Some(start_local_cognito(&mut settings).await?),
             Profile::Production => None,
@@ -76,10 +88,11 @@ impl App {
         let keys = KeyStore::new(fetcher, KeyStoreOptions::default());
         let keys_task = keys.spawn_refresher();
         let cognito = CognitoClient::new(&settings.cognito);
-        let state = AppState::new(settings, cognito, keys);
+        let verifier = Arc::new(TokenVerifier::new(&settings, Arc::clone(&keys)));
+        let state = AppState::new(settings, cognito, keys, verifier);
         Ok(Self {
             listener,
-            router: crate::http::router(state.clone()),
+            router: crate::http::router_with_api(state.clone(), api_routes),
             state,
             local_cognito,
             keys_task,

@@ -8,6 +8,7 @@ use crate::config::Settings;
 use crate::cookies::Cookies;
 use crate::http::csrf::CsrfPolicy;
 use crate::jwks::KeyStore;
+use crate::verify::TokenVerifier;
 
 /// Concurrent refreshes of one refresh token share one Cognito call.
 pub type RefreshFlight = SingleFlight<[u8; 32], Result<TokenSet, AuthError>>;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub cognito: CognitoClient,
     pub keys: Arc<KeyStore>,
+    /// Verifies `/api` access tokens against `keys`.
+    pub verifier: Arc<TokenVerifier>,
     pub cookies: Arc<Cookies>,
     pub refresh_flight: Arc<RefreshFlight>,
     pub csrf: Arc<CsrfPolicy>,
@@ -27,7 +30,12 @@ pub struct AppState {
 
 impl AppState {
     /// Wires the state from settings and the adapters built at startup.
-    pub fn new(settings: Settings, cognito: CognitoClient, keys: Arc<KeyStore>) -> Self {
+    pub fn new(
+        settings: Settings,
+        cognito: CognitoClient,
+        keys: Arc<KeyStore>,
+        verifier: Arc<TokenVerifier>,
+    ) -> Self {
         let cookies = Arc::new(Cookies::new(&settings));
         let public_origin = settings
             .public_url
@@ -47,6 +55,7 @@ impl AppState {
             settings: Arc::new(settings),
             cognito,
             keys,
+            verifier,
             cookies,
             // Results linger briefly for requests already on their way.
             refresh_flight: Arc::new(SingleFlight::new(std::time::Duration::from_secs(2))),

@@ -3,12 +3,16 @@
 
 mod error;
 mod model;
+mod principal;
 mod session;
 mod single_flight;
+mod tenant;
+mod user;
 
 pub use error::AuthError;
-pub use model::{
-    AuthOutcome, Challenge, CodeDelivery, SignUpResult, TokenSet, TotpSetup, UserAttributes,
-};
-pub use session::{RefreshSession, SessionBinding};
+pub use model::{AuthOutcome, Challenge, CodeDelivery, SignUpResult, TokenSet, TotpSetup};
+pub use principal::{Principal, split_scopes};
+pub use session::RefreshSession;
 pub use single_flight::SingleFlight;
+pub use tenant::{SessionBinding, TokenFacts, resolve_tenant};
+pub use user::UserAttributes;

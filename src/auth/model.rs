@@ -85,10 +85,3 @@ impl fmt::Debug for TotpSetup {
         f.write_str("TotpSetup([REDACTED])")
     }
 }
-
-/// A user's attributes, from GetUser.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct UserAttributes {
-    pub username: String,
-    pub attributes: BTreeMap<String, String>,
-}

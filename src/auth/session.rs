@@ -22,16 +22,3 @@ impl fmt::Debug for RefreshSession {
             .finish()
     }
 }
-
-/// The session cookie's content (`BFF_ORG_ID_SOURCE=id_token`): the tenant
-/// read from the verified id token, bound to the access token it was issued
-/// with by `sub` and `origin_jti`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionBinding {
-    #[serde(rename = "o")]
-    pub org_id: String,
-    #[serde(rename = "s")]
-    pub sub: String,
-    #[serde(rename = "j")]
-    pub origin_jti: String,
-}

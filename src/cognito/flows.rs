@@ -5,7 +5,7 @@ use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
 
 use super::error::{Flow, from_sdk};
 use super::{CognitoClient, convert};
-use crate::auth::{AuthError, AuthOutcome, TokenSet, TotpSetup, UserAttributes};
+use crate::auth::{AuthError, AuthOutcome, TokenSet, TotpSetup};
 
 impl CognitoClient {
     /// USER_PASSWORD_AUTH.
@@ -176,29 +176,5 @@ impl CognitoClient {
             .await
             .map(|_| ())
             .map_err(|e| from_sdk("GlobalSignOut", Flow::AccessToken, e))
-    }
-
-    /// GetUser with the access token.
-    pub async fn get_user(&self, access_token: &str) -> Result<UserAttributes, AuthError> {
-        let out = self
-            .sdk
-            .get_user()
-            .access_token(access_token)
-            .send()
-            .await
-            .map_err(|e| from_sdk("GetUser", Flow::AccessToken, e))?;
-        Ok(UserAttributes {
-            username: out.username().to_owned(),
-            attributes: out
-                .user_attributes()
-                .iter()
-                .map(|a| {
-                    (
-                        a.name().to_owned(),
-                        a.value().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect(),
-        })
     }
 }

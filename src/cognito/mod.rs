@@ -11,6 +11,7 @@ mod convert;
 pub mod error;
 mod flows;
 mod secret_hash;
+mod user;
 
 pub use client::CognitoClient;
 pub use error::{Flow, classify};

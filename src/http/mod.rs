@@ -5,12 +5,16 @@
 mod auth;
 pub mod cors;
 pub mod csrf;
+pub mod api;
+pub mod credentials;
+pub mod guard;
 pub mod health;
 pub mod json;
 pub mod middleware;
 pub mod problem;
 mod router;
 
+pub use guard::{AccessToken, AuthenticatedBy};
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson};
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
-pub use router::router;
+pub use router::{router, router_with_api};

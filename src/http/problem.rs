@@ -30,6 +30,12 @@ pub enum ApiError {
     /// 403 `csrf_rejected`: missing `X-CSRF: 1` or a foreign `Origin`.
     #[error("csrf rejected: {0}")]
     CsrfRejected(&'static str),
+    /// 401 `unauthenticated` for a protected route called with no token at
+    /// all (no access cookie, no Bearer). The body is that of
+    /// `AuthError::Unauthenticated`; only `WWW-Authenticate` differs
+    /// (RFC 6750 §3.1: no `error` when the request had no credentials).
+    #[error("no access token")]
+    MissingCredentials,
     /// 404 `not_found`: no such route.
     #[error("not found")]
     NotFound,
@@ -85,6 +91,7 @@ impl ApiError {
                 "CSRF check failed",
                 (*why).into(),
             ),
+            Self::MissingCredentials => Self::Auth(A::Unauthenticated).describe(),
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
                 "not_found",
@@ -160,6 +167,10 @@ impl IntoResponse for ApiError {
                     headers.insert(header::RETRY_AFTER, v);
                 }
             }
+            Self::MissingCredentials => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            // RFC 6750 §3.1: credentials were sent and refused.
             Self::Auth(AuthError::Unauthenticated) => {
                 headers.insert(
                     header::WWW_AUTHENTICATE,

@@ -16,16 +16,23 @@ use tower::util::option_layer;
 use super::json::BODY_LIMIT;
 use super::middleware as mw;
 use super::problem::ApiError;
-use super::{cors, csrf, health};
+use super::{api, cors, csrf, health};
 use crate::state::AppState;
 
 /// Builds the whole HTTP surface for `state`.
 pub fn router(state: AppState) -> Router {
+    router_with_api(state, Router::new())
+}
+
+/// Builds the whole HTTP surface for `state`, with `api_routes` served
+/// under `/api` behind the access-token guard (see [`super::api`]).
+pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router {
     let timeout = state.settings.request_timeout;
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/auth", super::auth::routes())
+        .nest("/api", api::router(&state, api_routes))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -3,5 +3,6 @@
 
 mod auth;
 mod foundation;
+mod guard;
 mod helpers;
 mod local_cognito;

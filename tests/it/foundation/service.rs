@@ -268,14 +268,15 @@ async fn shutdown_gives_up_on_requests_that_outlast_the_grace_period() {
 
 #[tokio::test]
 async fn cookies_and_authorization_headers_never_reach_the_log() {
-    use std::io::Read as _;
     let jwks = JwksServer::start().await;
+    // A file, not a pipe: trace logging would fill a pipe nobody reads yet.
+    let log_file = tempfile::NamedTempFile::new().unwrap();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-bff"));
     cmd.env_clear()
         .env("BFF_CONFIG_DIR", crate::helpers::config_dir())
         .env("RUST_LOG", "trace")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
+        .stderr(log_file.reopen().unwrap());
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
@@ -304,14 +305,8 @@ async fn cookies_and_authorization_headers_never_reach_the_log() {
     }
     assert!(served);
     child.kill().unwrap();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
     child.wait().unwrap();
+    let log = std::fs::read_to_string(log_file.path()).unwrap();
     assert!(
         log.contains("request finished"),
         "the request was logged: {log}"

@@ -1,0 +1,89 @@
+//! The protected `/api` surface: the service's own routes (`/api/me`,
+//! `/api/me/attributes`) and the library API to serve your own routes behind
+//! the same guard.
+//!
+//! # Mounting your own protected routes
+//!
+//! Build a `Router<AppState>` whose paths are relative to `/api`, take a
+//! [`Principal`] in the handlers, and pass it to
+//! [`App::build_with_api`](crate::App::build_with_api):
+//!
+//! ```no_run
+//! use axum::{Json, Router, routing::get};
+//! use cognito_bff::auth::Principal;
+//! use cognito_bff::{App, AppState};
+//!
+//! async fn whoami(p: Principal) -> Json<String> {
+//!     // `org_id` comes from the verified token: scope every query by it.
+//!     Json(format!("{} in {}", p.username, p.org_id))
+//! }
+//!
+//! # async fn run(settings: cognito_bff::config::Settings) -> Result<(), Box<dyn std::error::Error>> {
+//! let routes: Router<AppState> = Router::new().route("/whoami", get(whoami)); // GET /api/whoami
+//! let app = App::build_with_api(settings, routes).await?;
+//! app.run_until_stopped(cognito_bff::startup::shutdown_signal()).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Every route passed in, and every unknown path under `/api`, is answered
+//! only after the guard verified the access token (401/403 otherwise); your
+//! own state goes in with `Router::layer(Extension(..))` or closures.
+//! To build a router by hand, [`protect`] puts the guard on any router.
+//! See `examples/tenant_notes.rs` for a handler that scopes data by tenant.
+
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+
+use super::guard::{AccessToken, require_principal};
+use super::problem::ApiError;
+use crate::auth::Principal;
+use crate::state::AppState;
+
+/// Puts the guard in front of every route of `routes` (and of its fallback),
+/// so that each handler runs only for a verified access token.
+pub fn protect(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    routes.layer(middleware::from_fn_with_state(
+        state.clone(),
+        require_principal,
+    ))
+}
+
+/// The `/api` router: the built-in routes plus `extra`, all behind the guard.
+/// Nest it at `/api`: the access cookie's `Path=/api` sends it nowhere else.
+pub fn router(state: &AppState, extra: Router<AppState>) -> Router<AppState> {
+    let routes = Router::new()
+        .route("/me", get(me))
+        .route("/me/attributes", get(attributes))
+        .merge(extra)
+        // Security: unknown paths under /api are behind the guard too, so an
+        // anonymous caller learns nothing about which routes exist.
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+    protect(routes, state)
+}
+
+/// `GET /api/me`: the verified principal.
+async fn me(principal: Principal) -> Response {
+    no_store(Json(principal))
+}
+
+/// `GET /api/me/attributes`: the user's attributes from Cognito GetUser.
+async fn attributes(
+    State(state): State<AppState>,
+    token: AccessToken,
+) -> Result<Response, ApiError> {
+    let user = state.cognito.get_user(token.expose()).await?;
+    Ok(no_store(Json(user)))
+}
+
+/// Personal data: no cache, shared or private, keeps a copy.
+fn no_store(body: impl IntoResponse) -> Response {
+    let mut response = body.into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,203 @@
+//! [`TokenVerifier`]: turns an access token into a [`Principal`] or a
+//! refusal, with jsonwebtoken and the cached signing keys.
+//!
+//! The hot path reads the key set lock-free (an `ArcSwap` snapshot), uses a
+//! `Validation` built once at start, and awaits only on the rare
+//! unknown-`kid` path (the key store's single-flight refetch). Refusals are
+//! logged at debug with a fixed reason word; the token itself is never
+//! logged.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+
+use super::claims::AccessClaims;
+use crate::auth::{AuthError, Principal, SessionBinding, TokenFacts, resolve_tenant, split_scopes};
+use crate::config::{OrgIdSource, Settings};
+use crate::jwks::{KeyStore, RefetchOutcome};
+
+/// The longest token looked at. Cognito access tokens are 1-2 KB (a few
+/// more with many groups); anything far longer is refused unparsed, so a
+/// client cannot make the service base64-decode and parse megabytes.
+pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// Verifies Cognito access tokens for this service's user pool and app client.
+pub struct TokenVerifier {
+    keys: Arc<KeyStore>,
+    validation: Validation,
+    issuers: Vec<String>,
+    client_id: String,
+    leeway_secs: u64,
+    org_claim: String,
+    org_source: OrgIdSource,
+}
+
+impl std::fmt::Debug for TokenVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenVerifier")
+            .field("issuers", &self.issuers)
+            .field("client_id", &self.client_id)
+            .field("leeway_secs", &self.leeway_secs)
+            .field("org_claim", &self.org_claim)
+            .field("org_source", &self.org_source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Logs why a token was refused (a fixed word, never the token) and
+/// answers `unauthenticated`.
+fn refuse(reason: &'static str) -> AuthError {
+    tracing::debug!(reason, "access token refused");
+    AuthError::Unauthenticated
+}
+
+impl TokenVerifier {
+    /// A verifier for the pool, issuer(s), app client and tenant rule of
+    /// `settings`, using the keys of `keys`.
+    pub fn new(settings: &Settings, keys: Arc<KeyStore>) -> Self {
+        let tokens = &settings.tokens;
+        let leeway_secs = tokens.clock_leeway.as_secs();
+        // Security: RS256 is the only algorithm Cognito signs with. Listing
+        // only it stops algorithm confusion (HS256 keyed with the public key,
+        // `none`); the header is also checked before any key is looked up.
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.leeway = leeway_secs;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.required_spec_claims =
+            HashSet::from(["exp".to_owned(), "iss".to_owned(), "sub".to_owned()]);
+        validation.set_issuer(&tokens.issuers);
+        // Access tokens carry no `aud`; the app client is in `client_id`,
+        // checked below.
+        validation.validate_aud = false;
+        Self {
+            keys,
+            validation,
+            issuers: tokens.issuers.clone(),
+            client_id: settings.cognito.client_id.clone(),
+            leeway_secs,
+            org_claim: tokens.org_id_claim.clone(),
+            org_source: tokens.org_id_source,
+        }
+    }
+
+    /// Verifies `token` and resolves the caller's tenant (with `session`,
+    /// the tenant bound to the session when `BFF_ORG_ID_SOURCE=id_token`).
+    ///
+    /// Errors: `TokenExpired` for an expired but otherwise well-signed token,
+    /// `MissingOrg` for a valid token without a tenant,
+    /// `UpstreamUnavailable` while no signing key was ever loaded, and
+    /// `Unauthenticated` for everything else.
+    pub async fn verify(
+        &self,
+        token: &str,
+        session: Option<&SessionBinding>,
+    ) -> Result<Principal, AuthError> {
+        let claims = self.verified_claims(token).await?;
+        let org_id = resolve_tenant(
+            TokenFacts {
+                sub: &claims.sub,
+                origin_jti: claims.origin_jti.as_deref(),
+                org_claim: claims.string_claim(&self.org_claim),
+            },
+            self.org_source,
+            session,
+        )?;
+        Ok(Principal {
+            org_id,
+            scopes: split_scopes(claims.scope.as_deref()),
+            sub: claims.sub,
+            username: claims.username,
+            groups: claims.groups,
+            client_id: claims.client_id,
+            exp: claims.exp,
+        })
+    }
+
+    /// Signature, algorithm, issuer, times, token use and app client.
+    async fn verified_claims(&self, token: &str) -> Result<AccessClaims, AuthError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(refuse("token too long"));
+        }
+        // The header is read unverified, only to choose the key; nothing in
+        // it is trusted beyond that. An `alg` jsonwebtoken does not know
+        // (`none`) fails here.
+        let header =
+            jsonwebtoken::decode_header(token).map_err(|_| refuse("malformed token or header"))?;
+        if header.alg != Algorithm::RS256 {
+            return Err(refuse("algorithm is not RS256"));
+        }
+        let kid = header.kid.ok_or_else(|| refuse("no kid"))?;
+        let keys = self.keys_with(&kid).await?;
+        let key = keys.get(&kid).ok_or_else(|| refuse("unknown kid"))?;
+        let data = jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation).map_err(
+            |e| match e.kind() {
+                ErrorKind::ExpiredSignature => {
+                    tracing::debug!(reason = "expired", "access token refused");
+                    AuthError::TokenExpired
+                }
+                ErrorKind::InvalidSignature => refuse("bad signature"),
+                ErrorKind::ImmatureSignature => refuse("nbf in the future"),
+                ErrorKind::InvalidIssuer => refuse("wrong issuer"),
+                ErrorKind::MissingRequiredClaim(_) => refuse("a required claim is missing"),
+                ErrorKind::InvalidAlgorithm => refuse("algorithm does not match the key"),
+                _ => refuse("malformed claims"),
+            },
+        )?;
+        let claims = data.claims;
+        // Defence in depth: jsonwebtoken checked `iss` already; the claim is
+        // a single string (see `AccessClaims`), compared exactly.
+        if !self.issuers.contains(&claims.iss) {
+            return Err(refuse("wrong issuer"));
+        }
+        // Security: an id token of the same pool is signed by the same keys;
+        // only access tokens grant API access.
+        if claims.token_use != "access" {
+            return Err(refuse("not an access token"));
+        }
+        // A token issued to another app client of the same pool is not ours.
+        if claims.client_id != self.client_id {
+            return Err(refuse("issued to another app client"));
+        }
+        // A token "issued in the future" means a broken or forging issuer.
+        let now = jsonwebtoken::get_current_timestamp();
+        if claims
+            .iat
+            .is_some_and(|iat| iat > now.saturating_add(self.leeway_secs))
+        {
+            return Err(refuse("iat in the future"));
+        }
+        Ok(claims)
+    }
+
+    /// A snapshot of the key set that holds `kid`: the cached one, else the
+    /// one after a shared refetch (at most one per cool-down window across
+    /// all requests).
+    async fn keys_with(&self, kid: &str) -> Result<Arc<HashMap<String, DecodingKey>>, AuthError> {
+        let keys = self.keys.snapshot();
+        if keys.contains_key(kid) {
+            return Ok(keys);
+        }
+        drop(keys);
+        match self.keys.refetch_for(kid).await {
+            RefetchOutcome::Found => {
+                let keys = self.keys.snapshot();
+                if keys.contains_key(kid) {
+                    Ok(keys)
+                } else {
+                    Err(refuse("unknown kid"))
+                }
+            }
+            RefetchOutcome::NotFound | RefetchOutcome::CoolingDown if !self.keys.is_ready() => {
+                // No key was ever loaded: the service is not ready, the token
+                // may be fine. Not a 401, which would make the SPA sign out.
+                Err(AuthError::UpstreamUnavailable(
+                    "signing keys not loaded".to_owned(),
+                ))
+            }
+            RefetchOutcome::NotFound | RefetchOutcome::CoolingDown => Err(refuse("unknown kid")),
+        }
+    }
+}

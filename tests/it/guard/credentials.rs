@@ -1,0 +1,130 @@
+//! How the token is presented: nothing, garbage, duplicates, oversize. All
+//! of it is 401 problem+json, never 500.
+
+use super::fixtures::*;
+
+#[tokio::test]
+async fn a_request_without_any_token_is_unauthenticated_with_a_bare_bearer_challenge() {
+    let jwks = JwksServer::start(&[&KEY_A]).await;
+    let app = TestApp::spawn(&jwks).await;
+    let response = app
+        .http
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .expect("request");
+    let headers = assert_problem(response, 401, "unauthenticated", "").await;
+    // RFC 6750 §3.1: no error code when the request carried no credentials.
+    assert_eq!(www_authenticate(&headers), "Bearer");
+    // Cookies of other services or of the unprefixed name do not count.
+    let token = Mint::access().sign(&KEY_A);
+    let other = app
+        .get_with_cookie_header("/api/me", &format!("theme=dark; access_token={token}"))
+        .await;
+    assert_problem(other, 401, "unauthenticated", &token).await;
+}
+
+#[tokio::test]
+async fn garbage_in_the_access_cookie_is_unauthenticated() {
+    let jwks = JwksServer::start(&[&KEY_A]).await;
+    let app = TestApp::spawn(&jwks).await;
+    for value in [
+        "garbage",
+        "a.b.c",
+        "...",
+        "%00%01",
+        "\"quoted.token.value\"",
+        "eyJhbGciOiJSUzI1NiJ9.e30",
+    ] {
+        let response = app
+            .get_with_cookie_header("/api/me", &format!("{ACCESS_COOKIE}={value}"))
+            .await;
+        assert_problem(response, 401, "unauthenticated", "").await;
+    }
+    let response = app.get_with_cookie_header("/api/me", ACCESS_COOKIE).await;
+    assert_problem(response, 401, "unauthenticated", "").await;
+}
+
+#[tokio::test]
+async fn two_access_cookies_are_unauthenticated_even_when_one_is_valid() {
+    let jwks = JwksServer::start(&[&KEY_A]).await;
+    let app = TestApp::spawn(&jwks).await;
+    let good = Mint::access().sign(&KEY_A);
+    let other = Mint::access().set("org_id", "org-evil").sign(&KEY_A);
+    let header = format!("{ACCESS_COOKIE}={other}; {ACCESS_COOKIE}={good}");
+    assert_problem(
+        app.get_with_cookie_header("/api/me", &header).await,
+        401,
+        "unauthenticated",
+        &good,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_oversized_access_cookie_or_bearer_token_is_unauthenticated() {
+    let jwks = JwksServer::start(&[&KEY_A]).await;
+    let app = TestApp::spawn(&jwks).await;
+    let huge = format!(
+        "{}.{}.{}",
+        "a".repeat(6000),
+        "b".repeat(6000),
+        "c".repeat(6000)
+    );
+    assert_problem(
+        app.get_cookie("/api/me", &huge).await,
+        401,
+        "unauthenticated",
+        "",
+    )
+    .await;
+    assert_problem(
+        app.get_bearer("/api/me", &huge).await,
+        401,
+        "unauthenticated",
+        "",
+    )
+    .await;
+    // A valid token padded past the limit is not looked at either.
+    let padded = format!("{}{}", Mint::access().sign(&KEY_A), "A".repeat(9000));
+    assert_problem(
+        app.get_cookie("/api/me", &padded).await,
+        401,
+        "unauthenticated",
+        "",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_bearer_header_is_the_only_credential_looked_at_when_present() {
+    let jwks = JwksServer::start(&[&KEY_A]).await;
+    let app = TestApp::spawn(&jwks).await;
+    let good = Mint::access().sign(&KEY_A);
+    let response = app
+        .http
+        .get(app.url("/api/me"))
+        .header("authorization", "Bearer not-a-token")
+        .header("cookie", format!("{ACCESS_COOKIE}={good}"))
+        .send()
+        .await
+        .expect("request");
+    assert_problem(response, 401, "unauthenticated", &good).await;
+}
+
+#[tokio::test]
+async fn unknown_paths_under_api_are_behind_the_guard() {
+    let jwks = JwksServer::start(&[&KEY_A]).await;
+    let app = TestApp::spawn(&jwks).await;
+    let anonymous = app
+        .http
+        .get(app.url("/api/nope"))
+        .send()
+        .await
+        .expect("request");
+    assert_problem(anonymous, 401, "unauthenticated", "").await;
+    let signed_in = app
+        .get_bearer("/api/nope", &Mint::access().sign(&KEY_A))
+        .await;
+    assert_problem(signed_in, 404, "not_found", "").await;
+}
