@@ -300,7 +300,9 @@ impl Seed {
                         id: sc.id.clone(),
                         name: sc.name.clone(),
                         secret: sc.secret.clone(),
-                        explicit_auth_flows: sc.explicit_auth_flows.clone(),
+                        explicit_auth_flows: super::ops::pools::with_refresh_flow(
+                            sc.explicit_auth_flows.clone(),
+                        ),
                         access_validity: Validity {
                             value: sc.access_token_validity_minutes,
                             unit: TimeUnit::Minutes,
