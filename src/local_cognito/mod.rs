@@ -4,6 +4,16 @@
 //! `aws-sdk-cognitoidentityprovider` client, pointed at [`LocalCognito::endpoint_url`].
 //!
 //! It shares nothing with the rest of the crate; this file is its public API.
+//!
+//! Besides the Cognito API (`POST /`), the listener serves
+//! `GET /<pool_id>/.well-known/jwks.json` and `.../openid-configuration`,
+//! `GET /_local/inbox?username=<u>` (messages "sent", newest first) and
+//! `GET /_local/calls` (calls per operation since start).
+//!
+//! Signing keys: with a data dir they are generated once and kept in it;
+//! without one, every instance of the process shares one generated pair
+//! (RSA generation is slow in debug builds). Tokens of one instance are
+//! still refused by another, whose issuer (port) differs.
 
 mod codes;
 mod error;

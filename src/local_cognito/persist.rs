@@ -93,7 +93,12 @@ impl Persister {
         let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
         let tmp = dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
         {
-            let mut f = std::fs::File::create(&tmp)?;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            // The file holds signing keys, client secrets and TOTP secrets.
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut f = options.open(&tmp)?;
             f.write_all(bytes)?;
             f.sync_all()?;
         }

@@ -22,6 +22,8 @@ pub struct Seed {
 pub struct SeedPool {
     /// `<region>_<alphanumerics>`, e.g. `us-east-1_localdemo`.
     pub id: String,
+    /// Defaults to the part of the id after the underscore.
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub mfa: MfaMode,
@@ -164,9 +166,6 @@ impl Seed {
                     pool.id
                 ));
             }
-            if pool.name.trim().is_empty() {
-                return Err(format!("pool {}: name is empty", pool.id));
-            }
             for custom in &pool.custom_attributes {
                 if custom.is_empty()
                     || custom.starts_with("custom:")
@@ -222,6 +221,17 @@ impl Seed {
                         client.id
                     ));
                 }
+                // Cognito's upper bounds (API Reference: CreateUserPoolClient);
+                // lower bounds are relaxed so local setups can use short tokens.
+                if client.access_token_validity_minutes > 1440
+                    || client.id_token_validity_minutes > 1440
+                    || client.refresh_token_validity_days > 3650
+                {
+                    return Err(format!(
+                        "client {}: access/id validity at most 1440 minutes, refresh at most 3650 days",
+                        client.id
+                    ));
+                }
                 if client.retry_grace_period_secs > 60 {
                     return Err(format!(
                         "client {}: retry_grace_period_secs must be 0..=60",
@@ -258,7 +268,14 @@ impl Seed {
                 tracing::info!(pool = %sp.id, "local cognito: seeded pool");
                 Pool {
                     id: sp.id.clone(),
-                    name: sp.name.clone(),
+                    name: if sp.name.trim().is_empty() {
+                        sp.id
+                            .split_once('_')
+                            .map_or(sp.id.as_str(), |(_, n)| n)
+                            .to_string()
+                    } else {
+                        sp.name.clone()
+                    },
                     created_ms: now_ms,
                     modified_ms: now_ms,
                     mfa: sp.mfa,
@@ -283,7 +300,9 @@ impl Seed {
                         id: sc.id.clone(),
                         name: sc.name.clone(),
                         secret: sc.secret.clone(),
-                        explicit_auth_flows: sc.explicit_auth_flows.clone(),
+                        explicit_auth_flows: super::ops::pools::with_refresh_flow(
+                            sc.explicit_auth_flows.clone(),
+                        ),
                         access_validity: Validity {
                             value: sc.access_token_validity_minutes,
                             unit: TimeUnit::Minutes,

@@ -112,8 +112,9 @@ fn user_password_auth(
     if !user.password.verify(&password) {
         user.failed_attempts += 1;
         if user.failed_attempts >= limits.lockout_threshold {
-            user.locked_until_ms =
-                Some(now + u64::try_from(limits.lockout_window.as_millis()).unwrap_or(u64::MAX));
+            user.locked_until_ms = Some(now.saturating_add(
+                u64::try_from(limits.lockout_window.as_millis()).unwrap_or(u64::MAX),
+            ));
             user.failed_attempts = 0;
         }
         tracing::info!(pool = %pool_id, username = %user.username, "local cognito: wrong password");

@@ -67,8 +67,9 @@ pub fn associate_software_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
             let mut s = setup_session(&state, session_id)?;
             s.setup_secret = Some(secret.clone());
             s.setup_verified = false;
-            s.expires_ms = now_ms()
-                + u64::try_from(ctx.shared.limits().session_ttl.as_millis()).unwrap_or(u64::MAX);
+            s.expires_ms = now_ms().saturating_add(
+                u64::try_from(ctx.shared.limits().session_ttl.as_millis()).unwrap_or(u64::MAX),
+            );
             let new_id = reissue(&mut state, session_id, s);
             Ok(json!({"SecretCode": secret, "Session": new_id}))
         }

@@ -419,7 +419,8 @@ pub fn issue_tokens(
         }
         None => {
             let jti = super::ids::uuid();
-            let expires_ms = now + client.refresh_validity.secs() * 1000;
+            let expires_ms =
+                now.saturating_add(client.refresh_validity.secs().saturating_mul(1000));
             state.families.insert(
                 jti.clone(),
                 Family {
@@ -450,8 +451,8 @@ pub fn issue_tokens(
 
     let issuer = ctx.shared.issuer(pool_id);
     let event_id = super::ids::uuid();
-    let access_exp = now_s + client.access_validity.secs();
-    let id_exp = now_s + client.id_validity.secs();
+    let access_exp = now_s.saturating_add(client.access_validity.secs());
+    let id_exp = now_s.saturating_add(client.id_validity.secs());
 
     let mut access = Map::new();
     access.insert("sub".into(), json!(user.sub));
@@ -539,7 +540,7 @@ pub fn open_session(
             user_key: user_key(&user.username),
             sub: user.sub.clone(),
             challenge,
-            expires_ms: now_ms() + u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX),
+            expires_ms: now_ms().saturating_add(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX)),
             setup_secret: None,
             setup_verified: false,
         },

@@ -375,6 +375,16 @@ const FLOWS: &[&str] = &[
     "ALLOW_USER_AUTH",
 ];
 
+/// Cognito always keeps ALLOW_REFRESH_TOKEN_AUTH in a client's ALLOW_ flows
+/// (it adds it when a request omits it; the console cannot untick it).
+pub fn with_refresh_flow(mut flows: Vec<String>) -> Vec<String> {
+    let modern = flows.iter().any(|f| f.starts_with("ALLOW_"));
+    if modern && !flows.iter().any(|f| f == "ALLOW_REFRESH_TOKEN_AUTH") {
+        flows.push("ALLOW_REFRESH_TOKEN_AUTH".into());
+    }
+    flows
+}
+
 fn unit(v: Option<&str>, default: TimeUnit) -> Result<TimeUnit, CognitoError> {
     match v {
         None => Ok(default),
@@ -495,6 +505,7 @@ pub fn create_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
             "Legacy auth flow values cannot be combined with ALLOW_ prefixed values.".into(),
         ));
     }
+    let flows = with_refresh_flow(flows);
     let prevent = match input.prevent_user_existence_errors.as_deref() {
         None | Some("LEGACY") => false,
         Some("ENABLED") => true,

@@ -115,7 +115,7 @@ pub fn get_tokens_from_refresh_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
     )?;
     if client.refresh_token_rotation {
         let new_token = tokens::new_refresh_token();
-        let expires_ms = now + client.refresh_validity.secs() * 1000;
+        let expires_ms = now.saturating_add(client.refresh_validity.secs().saturating_mul(1000));
         state.refresh_tokens.insert(
             tokens::hash_token(&new_token),
             RefreshRecord {

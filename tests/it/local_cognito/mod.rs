@@ -4,6 +4,7 @@
 
 mod admin;
 mod fixtures;
+mod logging;
 mod mfa;
 mod persistence;
 mod pools;

@@ -359,3 +359,46 @@ async fn create_user_pool_domain_is_unique() {
         .into_service_error();
     assert!(err.is_invalid_parameter_exception());
 }
+
+#[tokio::test]
+async fn a_client_always_keeps_allow_refresh_token_auth_like_cognito() {
+    let env = start().await;
+    let out = env
+        .cognito
+        .create_user_pool_client()
+        .user_pool_id(POOL)
+        .client_name("rotating")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .refresh_token_rotation(
+            RefreshTokenRotationType::builder()
+                .feature(FeatureType::Enabled)
+                .retry_grace_period_seconds(0)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let client = out.user_pool_client().unwrap();
+    assert!(
+        client
+            .explicit_auth_flows()
+            .contains(&ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+    );
+    let id = client.client_id().unwrap();
+    let tokens = env.sign_in_with(id, DEMO, DEMO_PASSWORD).await;
+    let out = env
+        .cognito
+        .get_tokens_from_refresh_token()
+        .client_id(id)
+        .refresh_token(tokens.refresh_token().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        out.authentication_result()
+            .unwrap()
+            .refresh_token()
+            .is_some()
+    );
+}

@@ -159,3 +159,30 @@ async fn a_seed_with_a_weak_password_does_not_start() {
         .unwrap_err();
     assert!(err.to_string().contains("invalid seed"), "{err}");
 }
+
+#[tokio::test]
+async fn a_minimal_seed_uses_cognito_like_defaults() {
+    let mut options = options();
+    options.seed = serde_json::from_value(json!({
+        "pools": [{
+            "id": "us-east-1_minimal",
+            "clients": [{"id": "m1n1ma1c1ient0000000000000", "name": "m"}],
+            "users": [{"username": "min", "password": DEMO_PASSWORD}],
+        }]
+    }))
+    .unwrap();
+    let env = start_with(options).await;
+    let pool = env
+        .cognito
+        .describe_user_pool()
+        .user_pool_id("us-east-1_minimal")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pool.user_pool().unwrap().name(), Some("minimal"));
+    let tokens = env
+        .sign_in_with("m1n1ma1c1ient0000000000000", "min", DEMO_PASSWORD)
+        .await;
+    assert_eq!(tokens.expires_in(), 3600);
+    assert!(tokens.refresh_token().is_some());
+}
