@@ -176,7 +176,10 @@ fn not_authorized(message: &str, flow: Flow) -> AuthError {
     // A wrong client secret is the service's misconfiguration, not the user's
     // mistake: 500 and an operator-facing log line, not "wrong password".
     let lower = message.to_ascii_lowercase();
-    if lower.contains("secret hash") || lower.contains("secret_hash") || lower.contains("client secret") {
+    if lower.contains("secret hash")
+        || lower.contains("secret_hash")
+        || lower.contains("client secret")
+    {
         return AuthError::Internal(format!("NotAuthorizedException: {message}"));
     }
     match flow {

@@ -2,11 +2,11 @@
 //! mapping. Handlers stay thin: they parse, call the domain or an adapter, and
 //! shape the response.
 
+pub mod api;
 mod auth;
 pub mod cors;
-pub mod csrf;
-pub mod api;
 pub mod credentials;
+pub mod csrf;
 pub mod guard;
 pub mod health;
 pub mod json;

@@ -244,7 +244,7 @@ async fn graceful_shutdown_lets_an_in_flight_request_finish_and_refuses_new_ones
 
 #[tokio::test]
 async fn shutdown_gives_up_on_requests_that_outlast_the_grace_period() {
-    let router = Router::new().route("/stuck", get(|| std::future::pending::<&'static str>()));
+    let router = Router::new().route("/stuck", get(std::future::pending::<&'static str>));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
