@@ -16,7 +16,6 @@ use super::credentials::{NoCredentials, credentials};
 use super::problem::ApiError;
 use crate::auth::{AuthError, Principal, SessionBinding};
 use crate::config::OrgIdSource;
-use crate::cookies::CookieNames;
 use crate::state::AppState;
 
 /// The verified access token of the request, for handlers that call Cognito
@@ -55,8 +54,7 @@ pub async fn require_principal(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let names = CookieNames::new(state.settings.cookie_secure);
-    let (token, by) = match credentials(req.headers(), names.access) {
+    let (token, by) = match credentials(req.headers(), state.cookies.names().access) {
         Ok(c) => {
             let by = if c.is_bearer() {
                 AuthenticatedBy::Bearer
@@ -92,21 +90,13 @@ pub async fn require_principal(
 ///
 /// Security: only a cookie-authenticated request may use the session cookie;
 /// a Bearer caller's tenant comes from its access token alone (CONTRACT.md).
-///
-/// Not implemented yet: decoding the session cookie belongs to the cookie
-/// codec (the `/auth` side). Until it is wired here, this returns `None`, so
-/// with `id_token` as the source a token without a tenant claim is refused
-/// with `missing_org` (fail closed).
-fn session_binding(
-    state: &AppState,
-    _req: &Request,
-    by: AuthenticatedBy,
-) -> Option<SessionBinding> {
+/// A cookie that does not decrypt counts as absent (fail closed: `missing_org`).
+fn session_binding(state: &AppState, req: &Request, by: AuthenticatedBy) -> Option<SessionBinding> {
     if state.settings.tokens.org_id_source != OrgIdSource::IdToken || by != AuthenticatedBy::Cookie
     {
         return None;
     }
-    None
+    state.cookies.read_session(req.headers())
 }
 
 /// Fails closed when a route reads what only the guard provides.

@@ -2,6 +2,7 @@
 //! cached JWKS ([`crate::jwks`]) and the domain's [`crate::auth::Principal`].
 
 mod claims;
+mod id_token;
 mod verifier;
 
 pub use verifier::{MAX_TOKEN_LEN, TokenVerifier};

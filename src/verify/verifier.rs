@@ -25,13 +25,13 @@ pub const MAX_TOKEN_LEN: usize = 8 * 1024;
 
 /// Verifies Cognito access tokens for this service's user pool and app client.
 pub struct TokenVerifier {
-    keys: Arc<KeyStore>,
-    validation: Validation,
-    issuers: Vec<String>,
-    client_id: String,
-    leeway_secs: u64,
-    org_claim: String,
-    org_source: OrgIdSource,
+    pub(super) keys: Arc<KeyStore>,
+    pub(super) validation: Validation,
+    pub(super) issuers: Vec<String>,
+    pub(super) client_id: String,
+    pub(super) leeway_secs: u64,
+    pub(super) org_claim: String,
+    pub(super) org_source: OrgIdSource,
 }
 
 impl std::fmt::Debug for TokenVerifier {
@@ -48,7 +48,7 @@ impl std::fmt::Debug for TokenVerifier {
 
 /// Logs why a token was refused (a fixed word, never the token) and
 /// answers `unauthenticated`.
-fn refuse(reason: &'static str) -> AuthError {
+pub(super) fn refuse(reason: &'static str) -> AuthError {
     tracing::debug!(reason, "access token refused");
     AuthError::Unauthenticated
 }
@@ -99,7 +99,7 @@ impl TokenVerifier {
         let org_id = resolve_tenant(
             TokenFacts {
                 sub: &claims.sub,
-                origin_jti: claims.origin_jti.as_deref(),
+                origin_jti: claims.login_id(),
                 org_claim: claims.string_claim(&self.org_claim),
             },
             self.org_source,
@@ -117,7 +117,7 @@ impl TokenVerifier {
     }
 
     /// Signature, algorithm, issuer, times, token use and app client.
-    async fn verified_claims(&self, token: &str) -> Result<AccessClaims, AuthError> {
+    pub(super) async fn verified_claims(&self, token: &str) -> Result<AccessClaims, AuthError> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(refuse("token too long"));
         }
@@ -175,7 +175,10 @@ impl TokenVerifier {
     /// A snapshot of the key set that holds `kid`: the cached one, else the
     /// one after a shared refetch (at most one per cool-down window across
     /// all requests).
-    async fn keys_with(&self, kid: &str) -> Result<Arc<HashMap<String, DecodingKey>>, AuthError> {
+    pub(super) async fn keys_with(
+        &self,
+        kid: &str,
+    ) -> Result<Arc<HashMap<String, DecodingKey>>, AuthError> {
         let keys = self.keys.snapshot();
         if keys.contains_key(kid) {
             return Ok(keys);

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::reply;
 use crate::auth::{AuthError, RefreshSession, TokenSet};
+use crate::config::OrgIdSource;
 use crate::http::{ApiError, OptionalJson};
 use crate::state::AppState;
 
@@ -29,19 +30,22 @@ fn cognito_username(tokens: &TokenSet, fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_owned())
 }
 
-/// Sets the access cookie, and the refresh cookie when Cognito issued a
-/// refresh token; answers `{"status":"SIGNED_IN","expires_in"}`.
-pub(super) fn establish(
+/// Sets the access cookie, the refresh cookie when Cognito issued a refresh
+/// token and the session cookie in id-token tenant mode; answers `{"status":"SIGNED_IN","expires_in"}`.
+pub(super) async fn establish(
     state: &AppState,
     tokens: &TokenSet,
     username: &str,
 ) -> Result<Response, ApiError> {
     let username = cognito_username(tokens, username);
-    let mut cookies = vec![
-        state
-            .cookies
-            .access(&tokens.access_token, Duration::from_secs(tokens.expires_in)),
-    ];
+    let lifetime = Duration::from_secs(tokens.expires_in);
+    let mut cookies = vec![state.cookies.access(&tokens.access_token, lifetime)];
+    // Tenant from the id token: verified, then bound to this access token's
+    // sign-in in the encrypted session cookie (no cookies without a tenant).
+    if state.settings.tokens.org_id_source == OrgIdSource::IdToken {
+        let binding = state.verifier.session_binding(tokens).await?;
+        cookies.push(state.cookies.session(&binding, lifetime));
+    }
     if let Some(refresh_token) = &tokens.refresh_token {
         cookies.push(state.cookies.refresh(&RefreshSession {
             username,
@@ -90,7 +94,7 @@ pub(super) async fn refresh(State(state): State<AppState>, headers: HeaderMap) -
             {
                 tokens.refresh_token = None;
             }
-            match establish(&state, &tokens, &session.username) {
+            match establish(&state, &tokens, &session.username).await {
                 Ok(response) => response,
                 Err(e) => axum::response::IntoResponse::into_response(e),
             }

@@ -97,7 +97,7 @@ async fn finish(
     outcome: AuthOutcome,
 ) -> Result<Response, ApiError> {
     match outcome {
-        AuthOutcome::SignedIn(tokens) => session::establish(state, &tokens, username),
+        AuthOutcome::SignedIn(tokens) => session::establish(state, &tokens, username).await,
         AuthOutcome::Challenge(challenge) => Ok(reply::challenge(&challenge)),
     }
 }

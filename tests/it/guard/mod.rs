@@ -9,3 +9,4 @@ mod keys;
 mod readiness;
 mod tenant_notes;
 mod valid_tokens;
+mod with_local_cognito;

@@ -1,0 +1,271 @@
+//! The guard against tokens the local Cognito really issued, through the
+//! sign-in routes: `/api/me`, `/api/me/attributes`, sign-out everywhere, and
+//! the id-token tenant mode with its session cookie.
+
+use serde_json::json;
+
+use crate::helpers::{
+    DEMO_PASSWORD, DEMO_USER, POOL, TestApp, admin, assert_problem, find, local_app, set_cookies,
+};
+
+async fn sign_in_as(app: &TestApp, username: &str, password: &str) -> Vec<cookie::Cookie<'static>> {
+    let r = app
+        .post_json(
+            "/auth/signin",
+            json!({"username": username, "password": password}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+    set_cookies(&r)
+}
+
+fn cookie_header(cookies: &[&cookie::Cookie<'static>]) -> String {
+    cookies
+        .iter()
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[tokio::test]
+async fn a_signed_in_browser_reads_its_principal_and_attributes() {
+    let app = local_app(&[]).await;
+    sign_in_as(&app, DEMO_USER, DEMO_PASSWORD).await;
+    let me: serde_json::Value = app
+        .client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], DEMO_USER);
+    assert_eq!(me["org_id"], "org-demo");
+    assert_eq!(me["groups"], json!([]));
+    assert_eq!(me["scopes"], json!(["aws.cognito.signin.user.admin"]));
+    assert!(me["exp"].as_u64().unwrap() > 0);
+
+    let attrs: serde_json::Value = app
+        .client
+        .get(app.url("/api/me/attributes"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(attrs["username"], DEMO_USER);
+    assert_eq!(attrs["attributes"]["email"], "demo@example.com");
+    assert_eq!(attrs["attributes"]["custom:org_id"], "org-demo");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn after_sign_out_everywhere_a_still_unexpired_access_token_is_refused_by_attributes() {
+    let app = local_app(&[]).await;
+    let cookies = sign_in_as(&app, DEMO_USER, DEMO_PASSWORD).await;
+    let access = find(&cookies, "access_token").value().to_owned();
+    let r = app
+        .post_json("/auth/signout", json!({"everywhere": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    // The JWT still verifies locally until it expires...
+    let r = reqwest::Client::new()
+        .get(app.url("/api/me"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // ...but Cognito knows it was signed out.
+    let r = reqwest::Client::new()
+        .get(app.url("/api/me/attributes"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 401, "unauthenticated").await;
+    app.stop().await;
+}
+
+const ID_TOKEN_MODE: [(&str, &str); 2] = [
+    ("BFF_ORG_ID_SOURCE", "id_token"),
+    ("BFF_ORG_ID_CLAIM", "custom:org_id"),
+];
+
+#[tokio::test]
+async fn in_id_token_mode_sign_in_sets_an_encrypted_session_cookie_that_carries_the_tenant() {
+    let app = local_app(&ID_TOKEN_MODE).await;
+    let cookies = sign_in_as(&app, DEMO_USER, DEMO_PASSWORD).await;
+    assert_eq!(cookies.len(), 3);
+    let session = find(&cookies, "session");
+    assert_eq!(session.path(), Some("/api"));
+    assert_eq!(session.http_only(), Some(true));
+    assert_eq!(session.same_site(), Some(cookie::SameSite::Lax));
+    assert_eq!(
+        session.max_age(),
+        Some(cookie::time::Duration::seconds(3600))
+    );
+    assert!(!session.value().contains("org-demo"), "encrypted");
+
+    let me: serde_json::Value = app
+        .client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["org_id"], "org-demo");
+
+    // Refresh re-binds: a new session cookie with the new access cookie.
+    let r = app
+        .client
+        .post(app.url("/auth/refresh"))
+        .header("x-csrf", "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let renewed = set_cookies(&r);
+    find(&renewed, "session");
+    find(&renewed, "access_token");
+    let me: serde_json::Value = app
+        .client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["org_id"], "org-demo");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn in_id_token_mode_a_bearer_caller_cannot_use_a_session_cookie_for_its_tenant() {
+    let app = local_app(&ID_TOKEN_MODE).await;
+    let cookies = sign_in_as(&app, DEMO_USER, DEMO_PASSWORD).await;
+    let access = find(&cookies, "access_token");
+    let session = find(&cookies, "session");
+    // The access token carries `org_id` (mapped claim), not `custom:org_id`.
+    let r = reqwest::Client::new()
+        .get(app.url("/api/me"))
+        .bearer_auth(access.value())
+        .header("cookie", cookie_header(&[session]))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 403, "missing_org").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn in_id_token_mode_a_session_cookie_from_another_login_is_refused() {
+    let app = local_app(&ID_TOKEN_MODE).await;
+    let endpoint = app.local_cognito.clone().unwrap();
+    admin(&endpoint)
+        .admin_create_user()
+        .user_pool_id(POOL)
+        .username("mallory")
+        .temporary_password("Temp-Passw0rd!")
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .user_attributes(
+            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                .name("custom:org_id")
+                .value("org-other")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    admin(&endpoint)
+        .admin_set_user_password()
+        .user_pool_id(POOL)
+        .username("mallory")
+        .password("Mallory-Passw0rd!")
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let demo_a = sign_in_as(&app, DEMO_USER, DEMO_PASSWORD).await;
+    let demo_b = sign_in_as(&app, DEMO_USER, DEMO_PASSWORD).await;
+    let mallory = sign_in_as(&app, "mallory", "Mallory-Passw0rd!").await;
+    let client = reqwest::Client::new();
+    let me = |access: &cookie::Cookie<'static>, session: &cookie::Cookie<'static>| {
+        client
+            .get(app.url("/api/me"))
+            .header("cookie", cookie_header(&[access, session]))
+            .send()
+    };
+    // Matching pairs work.
+    let r = me(find(&mallory, "access_token"), find(&mallory, "session"))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["org_id"],
+        "org-other"
+    );
+    // Another user's session cookie: refused.
+    let r = me(find(&mallory, "access_token"), find(&demo_a, "session"))
+        .await
+        .unwrap();
+    assert_problem(r, 403, "missing_org").await;
+    // The same user's other sign-in: refused too.
+    let r = me(find(&demo_a, "access_token"), find(&demo_b, "session"))
+        .await
+        .unwrap();
+    assert_problem(r, 403, "missing_org").await;
+    // No session cookie at all: refused.
+    let r = client
+        .get(app.url("/api/me"))
+        .header("cookie", cookie_header(&[find(&demo_a, "access_token")]))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, 403, "missing_org").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn in_id_token_mode_a_user_without_a_tenant_gets_no_session() {
+    let app = local_app(&ID_TOKEN_MODE).await;
+    let endpoint = app.local_cognito.clone().unwrap();
+    admin(&endpoint)
+        .admin_create_user()
+        .user_pool_id(POOL)
+        .username("orphan")
+        .temporary_password("Temp-Passw0rd!")
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    admin(&endpoint)
+        .admin_set_user_password()
+        .user_pool_id(POOL)
+        .username("orphan")
+        .password("Orphan-Passw0rd!")
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let r = app
+        .post_json(
+            "/auth/signin",
+            json!({"username": "orphan", "password": "Orphan-Passw0rd!"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(set_cookies(&r).is_empty());
+    assert_problem(r, 403, "missing_org").await;
+    app.stop().await;
+}
