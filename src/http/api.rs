@@ -34,11 +34,11 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router, middleware};
 
 use super::guard::{AccessToken, require_principal};
 use super::problem::ApiError;
+use super::routes::Routes;
 use crate::auth::Principal;
 use crate::state::AppState;
 
@@ -53,16 +53,24 @@ pub fn protect(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
 
 /// The `/api` router: the built-in routes plus `extra`, all behind the guard.
 /// Nest it at `/api`: the access cookie's `Path=/api` sends it nowhere else.
-pub fn router(state: &AppState, extra: Router<AppState>) -> Router<AppState> {
-    let routes = Router::new()
-        .route("/me", get(me))
-        .route("/me/attributes", get(attributes))
-        .merge(extra)
-        // Security: unknown paths under /api are behind the guard too, so an
-        // anonymous caller learns nothing about which routes exist.
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
-    protect(routes, state)
+pub fn router(state: &AppState, extra: Router<AppState>) -> Routes {
+    let state = state.clone();
+    own_routes().map_router(move |routes| {
+        let routes = routes
+            .merge(extra)
+            // Security: unknown paths under /api are behind the guard too, so
+            // an anonymous caller learns nothing about which routes exist.
+            .fallback(|| async { ApiError::NotFound })
+            .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+        protect(routes, &state)
+    })
+}
+
+/// The service's own `/api` routes (relative to `/api`).
+pub(super) fn own_routes() -> Routes {
+    Routes::new()
+        .get("/me", me)
+        .get("/me/attributes", attributes)
 }
 
 /// `GET /api/me`: the verified principal.

@@ -143,6 +143,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthenticatedBy {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // throw-away routers for the extractors
 mod tests {
     use axum::Router;
     use axum::body::Body;

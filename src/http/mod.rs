@@ -11,10 +11,12 @@ pub mod guard;
 pub mod health;
 pub mod json;
 pub mod middleware;
+pub mod openapi;
 pub mod problem;
 mod router;
+pub mod routes;
 
 pub use guard::{AccessToken, AuthenticatedBy};
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson};
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
-pub use router::{router, router_with_api};
+pub use router::{mounted_routes, router, router_with_api};

@@ -5,7 +5,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
 
@@ -16,7 +15,8 @@ use tower::util::option_layer;
 use super::json::BODY_LIMIT;
 use super::middleware as mw;
 use super::problem::ApiError;
-use super::{api, cors, csrf, health};
+use super::routes::{Route, Routes};
+use super::{api, cors, csrf, health, openapi};
 use crate::state::AppState;
 
 /// Builds the whole HTTP surface for `state`.
@@ -28,11 +28,8 @@ pub fn router(state: AppState) -> Router {
 /// under `/api` behind the access-token guard (see [`super::api`]).
 pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router {
     let timeout = state.settings.request_timeout;
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .nest("/auth", super::auth::routes())
-        .nest("/api", api::router(&state, api_routes))
+    service_routes(api::router(&state, api_routes))
+        .into_router()
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -53,6 +50,22 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
             header::SET_COOKIE,
         ]))
         .with_state(state)
+}
+
+/// Every route of the service, with `api` as the `/api` part.
+fn service_routes(api: Routes) -> Routes {
+    Routes::new()
+        .get("/healthz", health::healthz)
+        .get("/readyz", health::readyz)
+        .get("/openapi.json", openapi::document)
+        .nest("/auth", super::auth::routes())
+        .nest("/api", api)
+}
+
+/// The method and path of every route the service mounts itself (routes a
+/// library user adds under `/api` are theirs), as `/openapi.json` must list them.
+pub fn mounted_routes() -> Vec<Route> {
+    service_routes(api::own_routes()).list()
 }
 
 /// A panic in a handler is a bug: answer 500 `internal`, log it, keep serving.

@@ -1,5 +1,7 @@
 //! The one integration-test binary: every module below shares `helpers`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// Test routers and the example's routes are not the service's own.
+#![allow(clippy::disallowed_methods)]
 
 mod auth;
 mod foundation;

@@ -9,26 +9,20 @@ mod reply;
 mod session;
 mod signin;
 
-use axum::Router;
-use axum::routing::post;
-
-use crate::state::AppState;
+use super::routes::Routes;
 
 /// The routes, to be nested under `/auth`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/signin", post(signin::signin))
-        .route("/respond-challenge", post(signin::respond_challenge))
-        .route("/mfa/associate", post(signin::mfa_associate))
-        .route("/mfa/verify", post(signin::mfa_verify))
-        .route("/refresh", post(session::refresh))
-        .route("/signout", post(session::signout))
-        .route("/signup", post(account::signup))
-        .route("/confirm-signup", post(account::confirm_signup))
-        .route("/resend-code", post(account::resend_code))
-        .route("/forgot-password", post(account::forgot_password))
-        .route(
-            "/confirm-forgot-password",
-            post(account::confirm_forgot_password),
-        )
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/signin", signin::signin)
+        .post("/respond-challenge", signin::respond_challenge)
+        .post("/mfa/associate", signin::mfa_associate)
+        .post("/mfa/verify", signin::mfa_verify)
+        .post("/refresh", session::refresh)
+        .post("/signout", session::signout)
+        .post("/signup", account::signup)
+        .post("/confirm-signup", account::confirm_signup)
+        .post("/resend-code", account::resend_code)
+        .post("/forgot-password", account::forgot_password)
+        .post("/confirm-forgot-password", account::confirm_forgot_password)
 }

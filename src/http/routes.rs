@@ -1,0 +1,91 @@
+//! The service's own routes are mounted through [`Routes`], which records
+//! each method and path as it mounts it. `/openapi.json` is tested against
+//! that record, so a route cannot be added without being documented.
+//! (clippy's `disallowed-methods` keeps `Router::route` out of the rest of
+//! the crate.)
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+/// One mounted route.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Route {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The full path, e.g. `/auth/signin`.
+    pub path: String,
+}
+
+/// A router and the record of what it mounts.
+#[derive(Debug, Default)]
+pub struct Routes {
+    router: Router<AppState>,
+    list: Vec<Route>,
+}
+
+impl Routes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn record(mut self, method: &'static str, path: &str) -> Self {
+        self.list.push(Route {
+            method,
+            path: path.to_owned(),
+        });
+        self
+    }
+
+    /// Mounts `GET path`.
+    #[allow(clippy::disallowed_methods)] // the one place routes are mounted
+    pub fn get<H, T>(mut self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, get(handler));
+        self.record("GET", path)
+    }
+
+    /// Mounts `POST path`.
+    #[allow(clippy::disallowed_methods)] // the one place routes are mounted
+    pub fn post<H, T>(mut self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, post(handler));
+        self.record("POST", path)
+    }
+
+    /// Mounts `child` under `prefix`.
+    pub fn nest(mut self, prefix: &str, child: Routes) -> Self {
+        self.router = self.router.nest(prefix, child.router);
+        self.list.extend(child.list.into_iter().map(|r| Route {
+            method: r.method,
+            path: format!("{prefix}{}", r.path),
+        }));
+        self
+    }
+
+    /// Changes the router (layers, fallbacks, merged foreign routes) keeping the record.
+    pub fn map_router(mut self, f: impl FnOnce(Router<AppState>) -> Router<AppState>) -> Self {
+        self.router = f(self.router);
+        self
+    }
+
+    /// The routes mounted, sorted.
+    pub fn list(&self) -> Vec<Route> {
+        let mut list = self.list.clone();
+        list.sort();
+        list
+    }
+
+    /// The router.
+    pub fn into_router(self) -> Router<AppState> {
+        self.router
+    }
+}
