@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::names::{API_PATH, AUTH_PATH, CookieNames};
-use crate::auth::{RefreshSession, SessionBinding};
+use crate::auth::{AuthError, RefreshSession, SessionBinding};
 use crate::config::Settings;
 
 /// The cookie factory and reader, built once from the settings.
@@ -102,15 +102,43 @@ impl Cookies {
     }
 
     /// The access cookie: the token as issued, `Path=/api`, `SameSite=Lax`,
-    /// living as long as the token.
-    pub fn access(&self, token: &str, lifetime: Duration) -> Cookie<'static> {
-        self.base(
-            self.names.access,
-            token.to_owned(),
-            API_PATH,
-            SameSite::Lax,
-            lifetime,
-        )
+    /// living as long as the token. A token too large for one cookie is split
+    /// into the numbered chunk cookies (and the single cookie cleared, as are
+    /// unused chunks, so the guard never mixes two tokens).
+    pub fn access(
+        &self,
+        token: &str,
+        lifetime: Duration,
+    ) -> Result<Vec<Cookie<'static>>, AuthError> {
+        let cookie = |name, value: &str, age| {
+            self.base(name, value.to_owned(), API_PATH, SameSite::Lax, age)
+        };
+        if self.names.access.len() + token.len() <= COOKIE_BUDGET {
+            return Ok(vec![cookie(self.names.access, token, lifetime)]);
+        }
+        let longest = self
+            .names
+            .access_chunks
+            .iter()
+            .map(|n| n.len())
+            .max()
+            .unwrap_or(0);
+        let parts = split_ascii(token, COOKIE_BUDGET - longest)
+            .filter(|parts| parts.len() <= self.names.access_chunks.len())
+            .ok_or_else(|| {
+                AuthError::Internal(format!(
+                    "access token of {} bytes does not fit the cookies",
+                    token.len()
+                ))
+            })?;
+        let mut cookies = vec![cookie(self.names.access, "", Duration::ZERO)];
+        for (i, name) in self.names.access_chunks.iter().enumerate() {
+            cookies.push(match parts.get(i) {
+                Some(part) => cookie(name, part, lifetime),
+                None => cookie(name, "", Duration::ZERO),
+            });
+        }
+        Ok(cookies)
     }
 
     /// The refresh cookie: encrypted, `Path=/auth`, `SameSite=Strict` (only
@@ -133,31 +161,20 @@ impl Cookies {
     }
 
     /// Cookies that delete every cookie of the service: same names and paths,
-    /// empty values, `Max-Age=0`.
-    pub fn clear_all(&self) -> [Cookie<'static>; 3] {
-        [
-            self.base(
-                self.names.access,
-                String::new(),
-                API_PATH,
-                SameSite::Lax,
-                Duration::ZERO,
-            ),
-            self.base(
-                self.names.refresh,
-                String::new(),
-                AUTH_PATH,
-                SameSite::Strict,
-                Duration::ZERO,
-            ),
-            self.base(
-                self.names.session,
-                String::new(),
-                API_PATH,
-                SameSite::Lax,
-                Duration::ZERO,
-            ),
-        ]
+    /// empty values, `Max-Age=0` (access, its chunks, refresh, session).
+    pub fn clear_all(&self) -> Vec<Cookie<'static>> {
+        let api = |name| self.base(name, String::new(), API_PATH, SameSite::Lax, Duration::ZERO);
+        let mut cookies = vec![api(self.names.access)];
+        cookies.extend(self.names.access_chunks.iter().map(|n| api(n)));
+        cookies.push(self.base(
+            self.names.refresh,
+            String::new(),
+            AUTH_PATH,
+            SameSite::Strict,
+            Duration::ZERO,
+        ));
+        cookies.push(api(self.names.session));
+        cookies
     }
 
     /// The refresh session from the request's cookies, if one decrypts. With
@@ -186,6 +203,24 @@ impl Cookies {
         self.open(self.names.refresh, value)
             .map(|(session, _)| session)
     }
+}
+
+/// What a browser keeps of one cookie: RFC 6265 asks for at least 4096
+/// bytes of name, value and attributes; the attributes take under 100.
+const COOKIE_BUDGET: usize = 3900;
+
+/// `text` in pieces of at most `size` bytes, or `None` when it is not ASCII
+/// (a JWT always is).
+fn split_ascii(text: &str, size: usize) -> Option<Vec<&str>> {
+    if !text.is_ascii() || size == 0 {
+        return None;
+    }
+    Some(
+        text.as_bytes()
+            .chunks(size)
+            .filter_map(|c| std::str::from_utf8(c).ok())
+            .collect(),
+    )
 }
 
 /// Every value of cookie `name` in the request's `Cookie` headers. Parsing is

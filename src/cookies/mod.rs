@@ -7,14 +7,17 @@
 //! | `__Secure-session` | `/api` | Lax | tenant + sub + origin_jti, AES-256-GCM |
 //!
 //! With `BFF_COOKIE_SECURE=false` the names lose the `__Secure-` prefix and
-//! the `Secure` attribute. No `Domain` attribute, ever: the cookies belong to
+//! the `Secure` attribute. An access token too large for one cookie (many
+//! groups) is split into `<name>.0`, `<name>.1`, ... with the same attributes,
+//! which the guard reassembles: a browser would silently drop a cookie over
+//! 4096 bytes. No `Domain` attribute, ever: the cookies belong to
 //! the service's own host only. All are `HttpOnly`: page scripts never see them.
 
 mod codec;
 mod names;
 
 pub use codec::{Cookies, cookie_values};
-pub use names::{API_PATH, AUTH_PATH, CookieNames};
+pub use names::{ACCESS_CHUNKS, API_PATH, AUTH_PATH, CookieNames};
 
 use rand::RngCore as _;
 

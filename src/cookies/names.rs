@@ -5,10 +5,17 @@ pub const API_PATH: &str = "/api";
 /// Path of the refresh cookie: only `/auth` ever receives it.
 pub const AUTH_PATH: &str = "/auth";
 
+/// How many numbered cookies an access token too large for one cookie may
+/// be split into (`<access>.0`, `<access>.1`, ...). Three hold any token the
+/// guard accepts (`verify::MAX_TOKEN_LEN`).
+pub const ACCESS_CHUNKS: usize = 3;
+
 /// The names of the service's cookies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CookieNames {
     pub access: &'static str,
+    /// The numbered cookies of a split access token, in order.
+    pub access_chunks: [&'static str; ACCESS_CHUNKS],
     pub refresh: &'static str,
     pub session: &'static str,
 }
@@ -19,12 +26,18 @@ impl CookieNames {
         if secure {
             Self {
                 access: "__Secure-access_token",
+                access_chunks: [
+                    "__Secure-access_token.0",
+                    "__Secure-access_token.1",
+                    "__Secure-access_token.2",
+                ],
                 refresh: "__Secure-refresh_token",
                 session: "__Secure-session",
             }
         } else {
             Self {
                 access: "access_token",
+                access_chunks: ["access_token.0", "access_token.1", "access_token.2"],
                 refresh: "refresh_token",
                 session: "session",
             }

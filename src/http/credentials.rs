@@ -104,6 +104,14 @@ pub fn bearer(headers: &HeaderMap) -> Result<Option<&str>, NoCredentials> {
 /// ours. The grammar is `name=value` pairs joined by `;` (RFC 6265 §4.2.1);
 /// no allocation.
 fn cookie_token<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, NoCredentials> {
+    cookie_token_raw(headers, name)?.map(usable).transpose()
+}
+
+/// The value of cookie `name` (once at most), UTF-8, `None` when absent or empty.
+fn cookie_token_raw<'a>(
+    headers: &'a HeaderMap,
+    name: &str,
+) -> Result<Option<&'a str>, NoCredentials> {
     let mut found: Option<&'a [u8]> = None;
     for header in headers.get_all(header::COOKIE) {
         for pair in header.as_bytes().split(|b| *b == b';') {
@@ -122,12 +130,31 @@ fn cookie_token<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str
     }
     match found {
         None | Some(b"") => Ok(None),
-        Some(value) => {
-            let value = std::str::from_utf8(value)
-                .map_err(|_| NoCredentials::Unusable("access cookie is not UTF-8"))?;
-            usable(value).map(Some)
+        Some(value) => std::str::from_utf8(value)
+            .map(Some)
+            .map_err(|_| NoCredentials::Unusable("access cookie is not UTF-8")),
+    }
+}
+
+/// The access token of a request whose token was split into numbered
+/// cookies (`chunk_names`, in order): the chunks joined, `None` when the
+/// first is absent. Each chunk must appear once; a gap ends the token.
+pub fn chunked_cookie_token(
+    headers: &HeaderMap,
+    chunk_names: &[&str],
+) -> Result<Option<String>, NoCredentials> {
+    let mut token = String::new();
+    for name in chunk_names {
+        match cookie_token_raw(headers, name)? {
+            Some(part) => token.push_str(part),
+            None => break,
         }
     }
+    if token.is_empty() {
+        return Ok(None);
+    }
+    usable(&token)?;
+    Ok(Some(token))
 }
 
 /// A JWS compact serialisation is three base64url parts joined by dots;

@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::credentials::{NoCredentials, credentials};
+use super::credentials::{NoCredentials, chunked_cookie_token, credentials};
 use super::problem::ApiError;
 use crate::auth::{AuthError, Principal, SessionBinding};
 use crate::config::OrgIdSource;
@@ -64,8 +64,18 @@ pub async fn require_principal(
             (c.token().to_owned(), by)
         }
         Err(NoCredentials::Missing) => {
-            tracing::debug!(reason = "no access token", "request refused");
-            return ApiError::MissingCredentials.into_response();
+            match chunked_cookie_token(req.headers(), &state.cookies.names().access_chunks) {
+                Ok(Some(token)) => (token, AuthenticatedBy::Cookie),
+                Ok(None) => {
+                    tracing::debug!(reason = "no access token", "request refused");
+                    return ApiError::MissingCredentials.into_response();
+                }
+                Err(NoCredentials::Unusable(reason)) => {
+                    tracing::debug!(reason, "request refused");
+                    return ApiError::Auth(AuthError::Unauthenticated).into_response();
+                }
+                Err(NoCredentials::Missing) => return ApiError::MissingCredentials.into_response(),
+            }
         }
         Err(NoCredentials::Unusable(reason)) => {
             tracing::debug!(reason, "request refused");

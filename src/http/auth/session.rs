@@ -39,7 +39,7 @@ pub(super) async fn establish(
 ) -> Result<Response, ApiError> {
     let username = cognito_username(tokens, username);
     let lifetime = Duration::from_secs(tokens.expires_in);
-    let mut cookies = vec![state.cookies.access(&tokens.access_token, lifetime)];
+    let mut cookies = state.cookies.access(&tokens.access_token, lifetime)?;
     // Tenant from the id token: verified, then bound to this access token's
     // sign-in in the encrypted session cookie (no cookies without a tenant).
     if state.settings.tokens.org_id_source == OrgIdSource::IdToken {

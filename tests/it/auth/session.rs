@@ -31,9 +31,12 @@ fn refresh_with(app: &TestApp, cookie_header: String) -> reqwest::RequestBuilder
 
 fn assert_clears_everything(cookies: &[cookie::Cookie<'static>], secure: bool) {
     let prefix = if secure { "__Secure-" } else { "" };
-    assert_eq!(cookies.len(), 3, "{cookies:?}");
+    assert_eq!(cookies.len(), 6, "{cookies:?}");
     for (name, path) in [
         ("access_token", "/api"),
+        ("access_token.0", "/api"),
+        ("access_token.1", "/api"),
+        ("access_token.2", "/api"),
         ("refresh_token", "/auth"),
         ("session", "/api"),
     ] {

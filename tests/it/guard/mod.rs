@@ -6,6 +6,7 @@ mod bad_tokens;
 mod credentials;
 mod fixtures;
 mod keys;
+mod large_tokens;
 mod readiness;
 mod tenant_notes;
 mod valid_tokens;
