@@ -338,3 +338,45 @@ pub fn totp_code(secret: &str, offset: i64) -> String {
         .as_secs();
     totp.generate((now as i64 + offset * 30) as u64).to_string()
 }
+
+/// Creates `username` in the seeded pool with a temporary password
+/// (`Temp-Passw0rd!`, so the first sign-in meets NEW_PASSWORD_REQUIRED) and,
+/// when given, a `custom:org_id`.
+pub async fn create_user(endpoint: &str, username: &str, org: Option<&str>) {
+    use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+    let mut req = admin(endpoint)
+        .admin_create_user()
+        .user_pool_id(POOL)
+        .username(username)
+        .temporary_password("Temp-Passw0rd!")
+        .message_action(MessageActionType::Suppress);
+    if let Some(org) = org {
+        req = req.user_attributes(
+            AttributeType::builder()
+                .name("custom:org_id")
+                .value(org)
+                .build()
+                .unwrap(),
+        );
+    }
+    req.send().await.unwrap();
+}
+
+/// As [`create_user`], then sets `password` as the permanent password.
+pub async fn create_confirmed_user(
+    endpoint: &str,
+    username: &str,
+    password: &str,
+    org: Option<&str>,
+) {
+    create_user(endpoint, username, org).await;
+    admin(endpoint)
+        .admin_set_user_password()
+        .user_pool_id(POOL)
+        .username(username)
+        .password(password)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+}

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::helpers::{
-    DEMO_PASSWORD, DEMO_USER, POOL, TestApp, admin, assert_problem, find, local_app,
+    DEMO_PASSWORD, DEMO_USER, POOL, TestApp, admin, assert_problem, create_user, find, local_app,
     production_env_for, set_cookies, settings_from, standalone_cognito, totp_code,
 };
 
@@ -159,29 +159,15 @@ async fn a_user_whose_password_must_be_reset_gets_403_password_reset_required() 
     app.stop().await;
 }
 
-async fn create_user_with_temporary_password(endpoint: &str, username: &str) {
-    admin(endpoint)
-        .admin_create_user()
-        .user_pool_id(POOL)
-        .username(username)
-        .temporary_password("Temp-Passw0rd!")
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .user_attributes(
-            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
-                .name("custom:org_id")
-                .value("org-new")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn the_new_password_challenge_returns_a_session_without_cookies_then_signs_in() {
     let app = local_app(&[]).await;
-    create_user_with_temporary_password(app.local_cognito.as_deref().unwrap(), "newbie").await;
+    create_user(
+        app.local_cognito.as_deref().unwrap(),
+        "newbie",
+        Some("org-new"),
+    )
+    .await;
     let r = app
         .post_json(
             "/auth/signin",
@@ -263,7 +249,7 @@ async fn a_chain_of_new_password_then_totp_setup_then_totp_sign_in_works() {
         .send()
         .await
         .unwrap();
-    create_user_with_temporary_password(&endpoint, "mfa-user").await;
+    create_user(&endpoint, "mfa-user", Some("org-new")).await;
 
     let body: serde_json::Value = app
         .post_json(

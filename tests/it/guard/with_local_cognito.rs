@@ -5,7 +5,8 @@
 use serde_json::json;
 
 use crate::helpers::{
-    DEMO_PASSWORD, DEMO_USER, POOL, TestApp, admin, assert_problem, find, local_app, set_cookies,
+    DEMO_PASSWORD, DEMO_USER, TestApp, assert_problem, create_confirmed_user, find, local_app,
+    set_cookies,
 };
 
 async fn sign_in_as(app: &TestApp, username: &str, password: &str) -> Vec<cookie::Cookie<'static>> {
@@ -171,31 +172,7 @@ async fn in_id_token_mode_a_bearer_caller_cannot_use_a_session_cookie_for_its_te
 async fn in_id_token_mode_a_session_cookie_from_another_login_is_refused() {
     let app = local_app(&ID_TOKEN_MODE).await;
     let endpoint = app.local_cognito.clone().unwrap();
-    admin(&endpoint)
-        .admin_create_user()
-        .user_pool_id(POOL)
-        .username("mallory")
-        .temporary_password("Temp-Passw0rd!")
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .user_attributes(
-            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
-                .name("custom:org_id")
-                .value("org-other")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    admin(&endpoint)
-        .admin_set_user_password()
-        .user_pool_id(POOL)
-        .username("mallory")
-        .password("Mallory-Passw0rd!")
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    create_confirmed_user(&endpoint, "mallory", "Mallory-Passw0rd!", Some("org-other")).await;
     let demo_a = sign_in_as(&app, DEMO_USER, DEMO_PASSWORD).await;
     let demo_b = sign_in_as(&app, DEMO_USER, DEMO_PASSWORD).await;
     let mallory = sign_in_as(&app, "mallory", "Mallory-Passw0rd!").await;
@@ -239,24 +216,7 @@ async fn in_id_token_mode_a_session_cookie_from_another_login_is_refused() {
 async fn in_id_token_mode_a_user_without_a_tenant_gets_no_session() {
     let app = local_app(&ID_TOKEN_MODE).await;
     let endpoint = app.local_cognito.clone().unwrap();
-    admin(&endpoint)
-        .admin_create_user()
-        .user_pool_id(POOL)
-        .username("orphan")
-        .temporary_password("Temp-Passw0rd!")
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    admin(&endpoint)
-        .admin_set_user_password()
-        .user_pool_id(POOL)
-        .username("orphan")
-        .password("Orphan-Passw0rd!")
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    create_confirmed_user(&endpoint, "orphan", "Orphan-Passw0rd!", None).await;
     let r = app
         .post_json(
             "/auth/signin",
