@@ -13,6 +13,7 @@ pub mod json;
 pub mod middleware;
 pub mod problem;
 mod router;
+pub mod site;
 
 pub use guard::{AccessToken, AuthenticatedBy};
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson};
