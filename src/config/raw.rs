@@ -62,6 +62,8 @@ pub(super) struct RawSettings {
     #[serde(default, deserialize_with = "opt_string")]
     pub log_format: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
+    pub static_dir: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
     pub local_cognito_listen: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub local_cognito_code_ttl_secs: Option<String>,

@@ -115,6 +115,9 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// JSON log lines (production) or human-readable ones (local).
     pub json_logs: bool,
+    /// Static files served at `/` (GET and HEAD, any profile); without it
+    /// local mode serves the demo page built into the binary.
+    pub static_dir: Option<PathBuf>,
     pub local_cognito: LocalCognitoSettings,
 }
 

@@ -220,6 +220,15 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
     let cookie_secure = boolean(&mut p, "COOKIE_SECURE", raw.cookie_secure, true);
     let refresh_rotation = boolean(&mut p, "REFRESH_ROTATION", raw.refresh_rotation, false);
     let data_dir = non_empty(raw.local_cognito_data_dir).map(PathBuf::from);
+    let static_dir = non_empty(raw.static_dir).map(PathBuf::from);
+    if let Some(dir) = &static_dir
+        && !dir.is_dir()
+    {
+        p.push(
+            "STATIC_DIR",
+            format_args!("`{}` is not a directory", dir.display()),
+        );
+    }
 
     if !p.0.is_empty() {
         return Err(ConfigError { problems: p.0 });
@@ -260,6 +269,7 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         request_timeout,
         shutdown_grace,
         json_logs,
+        static_dir,
         local_cognito: LocalCognitoSettings {
             listen: local_listen,
             code_ttl,

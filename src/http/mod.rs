@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod problem;
 mod router;
 pub mod routes;
+pub mod site;
 
 pub use guard::{AccessToken, AuthenticatedBy};
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson};

@@ -16,7 +16,7 @@ use super::json::BODY_LIMIT;
 use super::middleware as mw;
 use super::problem::ApiError;
 use super::routes::{Route, Routes};
-use super::{api, cors, csrf, health, openapi};
+use super::{api, cors, csrf, health, openapi, site};
 use crate::state::AppState;
 
 /// Builds the whole HTTP surface for `state`.
@@ -28,9 +28,11 @@ pub fn router(state: AppState) -> Router {
 /// under `/api` behind the access-token guard (see [`super::api`]).
 pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router {
     let timeout = state.settings.request_timeout;
+    // Unmatched GET/HEAD: the static site (demo page or BFF_STATIC_DIR), else 404.
+    let site = site::Site::from_settings(&state.settings);
     service_routes(api::router(&state, api_routes))
         .into_router()
-        .fallback(|| async { ApiError::NotFound })
+        .fallback(move |req: axum::extract::Request| site.clone().serve(req))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(timeout, mw::timeout))

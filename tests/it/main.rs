@@ -8,3 +8,4 @@ mod foundation;
 mod guard;
 mod helpers;
 mod local_cognito;
+mod moto;

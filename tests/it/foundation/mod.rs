@@ -1,6 +1,7 @@
-//! Issue 2: configuration, errors, health, request ids, limits, shutdown.
+//! Issues 2 and 6: configuration, errors, health, request ids, limits, shutdown.
 
 mod config;
 mod openapi;
 mod problems;
 mod service;
+mod site;
