@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `check-config`, `local-cognito`.
+//! The command line: `serve` (the default), `check-config`, `local-cognito`,
+//! and `admin` (which never loads the service's configuration).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::admin::{self, AdminArgs};
 use crate::config::{self, Settings, Sources};
 use crate::local_cognito::{self, LocalCognito};
 use crate::startup::{App, shutdown_signal};
@@ -34,11 +36,19 @@ pub enum Command {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
+    /// Manage Cognito user pools, app clients, domains and users (AWS or --endpoint-url).
+    Admin(AdminArgs),
 }
 
 /// Parses the arguments and runs the chosen command.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    // `admin` talks to Cognito with AWS credentials; it needs no BFF settings.
+    let command = match command {
+        Command::Admin(args) => return admin::run(args).await,
+        other => other,
+    };
     let settings = match config::load(&Sources::from_process()) {
         Ok(s) => s,
         Err(e) => {
@@ -46,7 +56,9 @@ pub async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
+        // Dispatched above, before the configuration is loaded.
+        Command::Admin(args) => admin::run(args).await,
         Command::Serve => serve(settings).await,
         Command::CheckConfig => {
             println!(

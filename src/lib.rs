@@ -7,6 +7,7 @@
 //! [`local_cognito`] is a separate Cognito-compatible server the service
 //! reaches over HTTP like the real one.
 
+pub mod admin;
 pub mod auth;
 mod banner;
 pub mod cli;

@@ -3,6 +3,7 @@
 // Test routers and the example's routes are not the service's own.
 #![allow(clippy::disallowed_methods)]
 
+mod admin;
 mod auth;
 mod foundation;
 mod guard;
