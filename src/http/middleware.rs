@@ -28,6 +28,17 @@ fn acceptable(id: &HeaderValue) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
 }
 
+/// A fresh random (v4) UUID as a header value. The bytes come from the
+/// thread-local CSPRNG (no system call per request, unlike `Uuid::new_v4`
+/// without uuid's `fast-rng`) and are formatted on the stack.
+fn new_request_id() -> HeaderValue {
+    let bytes: [u8; 16] = rand::random();
+    let uuid = uuid::Builder::from_random_bytes(bytes).into_uuid();
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    HeaderValue::from_str(uuid.hyphenated().encode_lower(&mut buf))
+        .unwrap_or_else(|_| HeaderValue::from_static("invalid"))
+}
+
 /// The request id of the current request, for handlers that want it.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub HeaderValue);
@@ -40,10 +51,7 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
         .get(&X_REQUEST_ID)
         .filter(|v| acceptable(v))
         .cloned()
-        .unwrap_or_else(|| {
-            HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
-                .unwrap_or_else(|_| HeaderValue::from_static("invalid"))
-        });
+        .unwrap_or_else(new_request_id);
     req.headers_mut().insert(X_REQUEST_ID.clone(), id.clone());
     req.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!(

@@ -10,5 +10,5 @@
 mod fetch;
 mod store;
 
-pub use fetch::{FetchError, Fetcher};
-pub use store::{KeyStore, KeyStoreOptions, RefetchOutcome};
+pub use fetch::{FetchError, Fetcher, parse};
+pub use store::{KeyStore, KeyStoreOptions, Keys, RefetchOutcome};

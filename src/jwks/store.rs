@@ -51,8 +51,12 @@ pub enum RefetchOutcome {
 /// The signing keys, shared by every request.
 pub struct KeyStore {
     keys: ArcSwap<Keys>,
+    /// Bumped after every store of a new set, so that what was verified
+    /// against an older set (the verifier's cache) can tell it is stale.
+    generation: AtomicU64,
     ready: AtomicBool,
-    fetcher: Fetcher,
+    /// `None` for a fixed in-memory set ([`KeyStore::with_keys`]).
+    fetcher: Option<Fetcher>,
     options: KeyStoreOptions,
     /// Serialises unknown-`kid` refetches and remembers the last one. Only
     /// this rare path waits on it; verification never does.
@@ -63,7 +67,7 @@ pub struct KeyStore {
 impl std::fmt::Debug for KeyStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KeyStore")
-            .field("url", &self.fetcher.url().as_str())
+            .field("url", &self.fetcher.as_ref().map(|f| f.url().as_str()))
             .field("kids", &self.keys.load().keys().collect::<Vec<_>>())
             .field("ready", &self.is_ready())
             .finish()
@@ -75,9 +79,27 @@ impl KeyStore {
     pub fn new(fetcher: Fetcher, options: KeyStoreOptions) -> Arc<Self> {
         Arc::new(Self {
             keys: ArcSwap::from_pointee(Keys::new()),
+            generation: AtomicU64::new(0),
             ready: AtomicBool::new(false),
-            fetcher,
+            fetcher: Some(fetcher),
             options,
+            last_refetch: tokio::sync::Mutex::new(None),
+            fetches: AtomicU64::new(0),
+        })
+    }
+
+    /// A ready store holding a fixed, in-memory key set that is never
+    /// fetched or refreshed: an unknown `kid` stays unknown
+    /// ([`RefetchOutcome::NotFound`]). For benchmarks, embedding and tests
+    /// that verify tokens without a JWKS endpoint; keys can come from
+    /// [`crate::jwks::parse`].
+    pub fn with_keys(keys: Keys) -> Arc<Self> {
+        Arc::new(Self {
+            keys: ArcSwap::from_pointee(keys),
+            generation: AtomicU64::new(0),
+            ready: AtomicBool::new(true),
+            fetcher: None,
+            options: KeyStoreOptions::default(),
             last_refetch: tokio::sync::Mutex::new(None),
             fetches: AtomicU64::new(0),
         })
@@ -93,24 +115,36 @@ impl KeyStore {
         self.keys.load_full()
     }
 
+    /// Changes whenever a new key set is stored. Read it *before*
+    /// [`KeyStore::snapshot`]: a result derived from that snapshot is then
+    /// never labelled with a newer generation than the keys it used.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     /// How many fetches were made (for metrics and tests).
     pub fn fetch_count(&self) -> u64 {
         self.fetches.load(Ordering::Relaxed)
     }
 
     async fn fetch_and_store(&self) -> bool {
+        let Some(fetcher) = &self.fetcher else {
+            return false;
+        };
         self.fetches.fetch_add(1, Ordering::Relaxed);
-        match self.fetcher.fetch().await {
+        match fetcher.fetch().await {
             Ok(keys) => {
                 tracing::debug!(kids = keys.len(), "signing keys loaded");
                 self.keys.store(Arc::new(keys));
+                // After the store: see `generation`.
+                self.generation.fetch_add(1, Ordering::AcqRel);
                 self.ready.store(true, Ordering::Release);
                 true
             }
             Err(e) => {
                 // Keep the last good set: a failing JWKS endpoint must not
                 // sign everyone out.
-                tracing::warn!(error = %e, url = %self.fetcher.url(), "fetching signing keys failed");
+                tracing::warn!(error = %e, url = %fetcher.url(), "fetching signing keys failed");
                 false
             }
         }
@@ -121,6 +155,10 @@ impl KeyStore {
     pub fn spawn_refresher(self: &Arc<Self>) -> JoinHandle<()> {
         let store = Arc::clone(self);
         tokio::spawn(async move {
+            if store.fetcher.is_none() {
+                // A fixed set (`with_keys`): nothing to load or refresh.
+                return;
+            }
             let mut backoff = store.options.initial_backoff;
             while !store.fetch_and_store().await {
                 tokio::time::sleep(backoff).await;

@@ -1,11 +1,14 @@
 //! [`TokenVerifier`]: turns an access token into a [`Principal`] or a
 //! refusal, with jsonwebtoken and the cached signing keys.
 //!
-//! The hot path reads the key set lock-free (an `ArcSwap` snapshot), uses a
-//! `Validation` built once at start, and awaits only on the rare
-//! unknown-`kid` path (the key store's single-flight refetch). Refusals are
-//! logged at debug with a fixed reason word; the token itself is never
-//! logged.
+//! The hot path first looks the token up in a bounded cache of verified
+//! tokens (see [`super::cache`] for its rules: whole-token match, successes
+//! only, never past `exp`, dropped when the key set changes); tenant
+//! resolution runs on every request, hit or miss. A miss reads the key set
+//! lock-free (an `ArcSwap` snapshot), uses a `Validation` built once at
+//! start, and awaits only on the rare unknown-`kid` path (the key store's
+//! single-flight refetch). Refusals are logged at debug with a fixed reason
+//! word; the token itself is never logged.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -13,6 +16,7 @@ use std::sync::Arc;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
+use super::cache::{DEFAULT_CACHE_CAPACITY, TokenCache, VerifiedToken};
 use super::claims::AccessClaims;
 use crate::auth::{AuthError, Principal, SessionBinding, TokenFacts, resolve_tenant, split_scopes};
 use crate::config::{OrgIdSource, Settings};
@@ -32,6 +36,7 @@ pub struct TokenVerifier {
     pub(super) leeway_secs: u64,
     pub(super) org_claim: String,
     pub(super) org_source: OrgIdSource,
+    pub(super) cache: TokenCache,
 }
 
 impl std::fmt::Debug for TokenVerifier {
@@ -42,6 +47,7 @@ impl std::fmt::Debug for TokenVerifier {
             .field("leeway_secs", &self.leeway_secs)
             .field("org_claim", &self.org_claim)
             .field("org_source", &self.org_source)
+            .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
 }
@@ -55,8 +61,16 @@ pub(super) fn refuse(reason: &'static str) -> AuthError {
 
 impl TokenVerifier {
     /// A verifier for the pool, issuer(s), app client and tenant rule of
-    /// `settings`, using the keys of `keys`.
+    /// `settings`, using the keys of `keys`, caching up to
+    /// [`DEFAULT_CACHE_CAPACITY`] verified tokens.
     pub fn new(settings: &Settings, keys: Arc<KeyStore>) -> Self {
+        Self::with_cache_capacity(settings, keys, DEFAULT_CACHE_CAPACITY)
+    }
+
+    /// As [`TokenVerifier::new`], caching at most `capacity` verified tokens
+    /// (`0`: no cache, every token is verified in full, e.g. to benchmark
+    /// the first verification of a token).
+    pub fn with_cache_capacity(settings: &Settings, keys: Arc<KeyStore>, capacity: usize) -> Self {
         let tokens = &settings.tokens;
         let leeway_secs = tokens.clock_leeway.as_secs();
         // Security: RS256 is the only algorithm Cognito signs with. Listing
@@ -80,7 +94,19 @@ impl TokenVerifier {
             leeway_secs,
             org_claim: tokens.org_id_claim.clone(),
             org_source: tokens.org_id_source,
+            cache: TokenCache::new(capacity),
         }
+    }
+
+    /// How many verified tokens are cached (metrics, tests).
+    pub fn cached_tokens(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Forgets every cached verification (the next use of each token is
+    /// verified in full).
+    pub fn clear_cache(&self) {
+        self.cache.clear();
     }
 
     /// Verifies `token` and resolves the caller's tenant (with `session`,
@@ -95,25 +121,51 @@ impl TokenVerifier {
         token: &str,
         session: Option<&SessionBinding>,
     ) -> Result<Principal, AuthError> {
-        let claims = self.verified_claims(token).await?;
+        let verified = self.verified_token(token).await?;
         let org_id = resolve_tenant(
             TokenFacts {
-                sub: &claims.sub,
-                origin_jti: claims.login_id(),
-                org_claim: claims.string_claim(&self.org_claim),
+                sub: &verified.sub,
+                origin_jti: verified.origin_jti.as_deref(),
+                org_claim: verified.org_claim.as_deref(),
             },
             self.org_source,
             session,
         )?;
         Ok(Principal {
             org_id,
+            scopes: verified.scopes.clone(),
+            sub: verified.sub.clone(),
+            username: verified.username.clone(),
+            groups: verified.groups.clone(),
+            client_id: verified.client_id.clone(),
+            exp: verified.exp,
+        })
+    }
+
+    /// The cached verification of `token`, else a full one (cached when it
+    /// succeeds).
+    async fn verified_token(&self, token: &str) -> Result<Arc<VerifiedToken>, AuthError> {
+        // Read before the key snapshot the full verification takes: an entry
+        // is never labelled with a newer key set than the one that verified it.
+        let generation = self.keys.generation();
+        let now = jsonwebtoken::get_current_timestamp();
+        if let Some(hit) = self.cache.get(token, generation, now) {
+            return Ok(hit);
+        }
+        let claims = self.verified_claims(token).await?;
+        let verified = Arc::new(VerifiedToken {
+            org_claim: claims.string_claim(&self.org_claim).map(str::to_owned),
+            origin_jti: claims.login_id().map(str::to_owned),
             scopes: split_scopes(claims.scope.as_deref()),
             sub: claims.sub,
             username: claims.username,
-            groups: claims.groups,
             client_id: claims.client_id,
             exp: claims.exp,
-        })
+            groups: claims.groups,
+        });
+        self.cache
+            .insert(token, generation, Arc::clone(&verified), now);
+        Ok(verified)
     }
 
     /// Signature, algorithm, issuer, times, token use and app client.

@@ -3,6 +3,7 @@
 
 mod attributes;
 mod bad_tokens;
+mod cache;
 mod credentials;
 mod fixtures;
 mod keys;
