@@ -7,4 +7,5 @@ mod auth;
 mod foundation;
 mod guard;
 mod helpers;
+mod limits;
 mod local_cognito;

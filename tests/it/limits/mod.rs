@@ -1,0 +1,3 @@
+//! Abuse limits, metrics and security headers (issue 8, items 1, 7 and 8).
+
+mod headers;
