@@ -41,6 +41,10 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
             csrf::csrf,
         ))
         .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state.metrics),
+            mw::metrics,
+        ))
         .layer(middleware::from_fn(mw::request_id))
         // Outside CSRF and errors, so every response to an allowed origin,
         // errors included, carries the CORS headers.
