@@ -17,12 +17,15 @@ use crate::cognito::CognitoClient;
 use crate::config::{Profile, Settings};
 use crate::jwks::{FetchError, Fetcher, KeyStore, KeyStoreOptions};
 use crate::local_cognito::{self, LocalCognito};
+use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::verify::TokenVerifier;
 
 /// The largest JWKS document accepted.
 const JWKS_MAX_BYTES: usize = 64 * 1024;
 const JWKS_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the metrics listener may take to stop after the service has.
+const METRICS_STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// Why the service could not start. Startup errors end the process; they are
 /// never shown to a client.
@@ -54,6 +57,9 @@ pub struct App {
     state: AppState,
     local_cognito: Option<LocalCognito>,
     keys_task: JoinHandle<()>,
+    prune_task: JoinHandle<()>,
+    /// The Prometheus listener, when `BFF_METRICS_LISTEN` is set.
+    metrics_listener: Option<TcpListener>,
 }
 
 impl App {
@@ -73,29 +79,32 @@ impl App {
             Profile::Local => Some(start_local_cognito(&mut settings).await?),
             Profile::Production => None,
         };
-        let listener =
-            TcpListener::bind(settings.listen)
-                .await
-                .map_err(|source| StartupError::Bind {
-                    addr: settings.listen,
-                    source,
-                })?;
+        let listener = bind(settings.listen).await?;
+        let metrics_listener = match settings.metrics_listen {
+            Some(addr) => Some(bind(addr).await?),
+            None => None,
+        };
+        let metrics = Arc::new(Metrics::new());
         let fetcher = Fetcher::new(
             settings.tokens.jwks_url.clone(),
             JWKS_TIMEOUT,
             JWKS_MAX_BYTES,
         )?;
-        let keys = KeyStore::new(fetcher, KeyStoreOptions::default());
+        let keys =
+            KeyStore::with_metrics(fetcher, KeyStoreOptions::default(), Arc::clone(&metrics));
         let keys_task = keys.spawn_refresher();
-        let cognito = CognitoClient::new(&settings.cognito);
+        let cognito = CognitoClient::with_metrics(&settings.cognito, Arc::clone(&metrics));
         let verifier = Arc::new(TokenVerifier::new(&settings, Arc::clone(&keys)));
-        let state = AppState::new(settings, cognito, keys, verifier);
+        let state = AppState::new(settings, cognito, keys, verifier, metrics);
+        let prune_task = state.limits.spawn_pruner();
         Ok(Self {
             listener,
             router: crate::http::router_with_api(state.clone(), api_routes),
             state,
             local_cognito,
             keys_task,
+            prune_task,
+            metrics_listener,
         })
     }
 
@@ -104,6 +113,13 @@ impl App {
         self.listener
             .local_addr()
             .unwrap_or(self.state.settings.listen)
+    }
+
+    /// The address `GET /metrics` is served on, when `BFF_METRICS_LISTEN` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
     }
 
     /// The shared state (settings, clients).
@@ -116,20 +132,49 @@ impl App {
         self.local_cognito.as_ref()
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish
-    /// (at most the configured grace period) and stops the local Cognito.
+    /// Serves (and the metrics, when configured) until `shutdown` completes,
+    /// then lets in-flight requests finish (at most the configured grace
+    /// period), stops the metrics listener and the local Cognito.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
         let grace = self.state.settings.shutdown_grace;
+        let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+        let metrics_task = self.metrics_listener.map(|listener| {
+            tracing::info!(addr = ?listener.local_addr().ok(), "serving metrics at /metrics");
+            tokio::spawn(crate::metrics::serve(
+                listener,
+                Arc::clone(&self.state.metrics),
+                async move {
+                    let _ = metrics_stopped.await;
+                },
+            ))
+        });
         let result = serve(self.listener, self.router, shutdown, grace).await;
+        let _ = metrics_stop.send(());
+        if let Some(mut task) = metrics_task {
+            // A scrape in flight may finish; a lingering scraper does not hold us up.
+            match tokio::time::timeout(METRICS_STOP_GRACE, &mut task).await {
+                Ok(Ok(Err(e))) => tracing::warn!(error = %e, "the metrics listener failed"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "the metrics listener ended abnormally"),
+                Ok(Ok(Ok(()))) => {}
+                Err(_) => task.abort(),
+            }
+        }
         self.keys_task.abort();
+        self.prune_task.abort();
         if let Some(lc) = self.local_cognito {
             lc.shutdown().await;
         }
         result.map_err(StartupError::Serve)
     }
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartupError::Bind { addr, source })
 }
 
 /// Serves `router` on `listener` until `shutdown`; then stops accepting and

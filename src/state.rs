@@ -8,6 +8,8 @@ use crate::config::Settings;
 use crate::cookies::Cookies;
 use crate::http::csrf::CsrfPolicy;
 use crate::jwks::KeyStore;
+use crate::limits::RateLimits;
+use crate::metrics::Metrics;
 use crate::verify::TokenVerifier;
 
 /// Concurrent refreshes of one refresh token share one Cognito call.
@@ -26,16 +28,23 @@ pub struct AppState {
     pub csrf: Arc<CsrfPolicy>,
     /// The issuer label of TOTP `otpauth://` URIs.
     pub totp_issuer: Arc<str>,
+    /// Prometheus metrics (served when `BFF_METRICS_LISTEN` is set).
+    pub metrics: Arc<Metrics>,
+    /// Per-address and per-username limits on the routes that reach Cognito.
+    pub limits: Arc<RateLimits>,
 }
 
 impl AppState {
-    /// Wires the state from settings and the adapters built at startup.
+    /// Wires the state from settings and the adapters built at startup
+    /// (which record into `metrics`).
     pub fn new(
         settings: Settings,
         cognito: CognitoClient,
         keys: Arc<KeyStore>,
         verifier: Arc<TokenVerifier>,
+        metrics: Arc<Metrics>,
     ) -> Self {
+        let limits = Arc::new(RateLimits::new(&settings.rate_limits, Arc::clone(&metrics)));
         let cookies = Arc::new(Cookies::new(&settings));
         let public_origin = settings
             .public_url
@@ -61,6 +70,8 @@ impl AppState {
             refresh_flight: Arc::new(SingleFlight::new(std::time::Duration::from_secs(2))),
             csrf,
             totp_issuer,
+            metrics,
+            limits,
         }
     }
 }

@@ -11,7 +11,9 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::metrics::LatencyInterceptor;
 use crate::config::CognitoSettings;
+use crate::metrics::Metrics;
 
 /// The service's handle on Cognito: the SDK client plus the app client it acts as.
 #[derive(Clone)]
@@ -42,6 +44,11 @@ impl CognitoClient {
     /// operations the service calls are public ones that Cognito authorises by
     /// client id, SECRET_HASH and tokens, not by SigV4.
     pub fn new(settings: &CognitoSettings) -> Self {
+        Self::with_metrics(settings, Arc::new(Metrics::new()))
+    }
+
+    /// As [`CognitoClient::new`], recording each operation's latency in `metrics`.
+    pub fn with_metrics(settings: &CognitoSettings, metrics: Arc<Metrics>) -> Self {
         let timeouts = TimeoutConfig::builder()
             .connect_timeout(settings.connect_timeout)
             .operation_timeout(settings.operation_timeout)
@@ -51,7 +58,8 @@ impl CognitoClient {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(settings.region.clone()))
             .timeout_config(timeouts)
-            .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts));
+            .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts))
+            .interceptor(LatencyInterceptor(metrics));
         if let Some(url) = &settings.endpoint_url {
             config = config.endpoint_url(url.as_str().trim_end_matches('/'));
         }

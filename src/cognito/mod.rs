@@ -10,6 +10,7 @@ mod client;
 mod convert;
 pub mod error;
 mod flows;
+mod metrics;
 mod secret_hash;
 mod user;
 

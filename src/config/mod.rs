@@ -15,6 +15,6 @@ mod validate;
 pub use error::ConfigError;
 pub use load::{Sources, load};
 pub use settings::{
-    CognitoSettings, CookieKeys, LocalCognitoSettings, OrgIdSource, Profile, Settings,
-    TokenSettings,
+    CognitoSettings, CookieKeys, LocalCognitoSettings, OrgIdSource, Profile, RateLimit,
+    RateLimitSettings, Settings, TokenSettings,
 };

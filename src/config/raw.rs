@@ -61,6 +61,18 @@ pub(super) struct RawSettings {
     pub shutdown_grace_secs: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub log_format: Option<String>,
+    #[serde(default, deserialize_with = "opt_list")]
+    pub trusted_proxies: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub rate_limit_per_ip_per_min: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub rate_limit_per_ip_burst: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub rate_limit_per_username_per_min: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub rate_limit_per_username_burst: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub metrics_listen: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub static_dir: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]

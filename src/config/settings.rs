@@ -118,7 +118,28 @@ pub struct Settings {
     /// Static files served at `/` (GET and HEAD, any profile); without it
     /// local mode serves the demo page built into the binary.
     pub static_dir: Option<PathBuf>,
+    pub rate_limits: RateLimitSettings,
+    /// Where `GET /metrics` is served; `None`: not served.
+    pub metrics_listen: Option<SocketAddr>,
     pub local_cognito: LocalCognitoSettings,
+}
+
+/// One token bucket: `per_minute` tokens a minute, at most `burst` at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+/// The limits on the routes that reach Cognito with a username or a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimitSettings {
+    /// Per client address; `None`: off.
+    pub per_ip: Option<RateLimit>,
+    /// Per username (case-insensitive); `None`: off.
+    pub per_username: Option<RateLimit>,
+    /// Peers whose `X-Forwarded-For` is believed (load balancers, proxies).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Settings of the embedded local Cognito (local mode and `local-cognito`).

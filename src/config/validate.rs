@@ -13,8 +13,8 @@ use url::Url;
 use super::ConfigError;
 use super::raw::RawSettings;
 use super::settings::{
-    CognitoSettings, CookieKeys, LocalCognitoSettings, OrgIdSource, Profile, Settings,
-    TokenSettings,
+    CognitoSettings, CookieKeys, LocalCognitoSettings, OrgIdSource, Profile, RateLimit,
+    RateLimitSettings, Settings, TokenSettings,
 };
 
 /// The shortest cookie key accepted: 64 bytes, as the `cookie` crate's key
@@ -229,6 +229,30 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             format_args!("`{}` is not a directory", dir.display()),
         );
     }
+    let rate_limits = RateLimitSettings {
+        per_ip: rate_limit(
+            &mut p,
+            "RATE_LIMIT_PER_IP",
+            raw.rate_limit_per_ip_per_min,
+            raw.rate_limit_per_ip_burst,
+            60,
+        ),
+        per_username: rate_limit(
+            &mut p,
+            "RATE_LIMIT_PER_USERNAME",
+            raw.rate_limit_per_username_per_min,
+            raw.rate_limit_per_username_burst,
+            10,
+        ),
+        trusted_proxies: raw
+            .trusted_proxies
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|c| cidr(&mut p, c))
+            .collect(),
+    };
+    let metrics_listen = non_empty(raw.metrics_listen)
+        .map(|addr| socket_addr(&mut p, "METRICS_LISTEN", Some(&addr), "127.0.0.1:9100"));
 
     if !p.0.is_empty() {
         return Err(ConfigError { problems: p.0 });
@@ -270,6 +294,8 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         shutdown_grace,
         json_logs,
         static_dir,
+        rate_limits,
+        metrics_listen,
         local_cognito: LocalCognitoSettings {
             listen: local_listen,
             code_ttl,
@@ -362,6 +388,52 @@ fn number<T: std::str::FromStr + Copy>(
             default
         }),
     }
+}
+
+/// The most a limit may be set to (per minute or burst).
+const MAX_RATE: u32 = 1_000_000;
+
+/// `<var>_PER_MIN` (0 turns the limit off) and `<var>_BURST` (the bucket's
+/// size; by default the per-minute number).
+fn rate_limit(
+    p: &mut Problems,
+    var: &str,
+    per_min: Option<String>,
+    burst: Option<String>,
+    default: u32,
+) -> Option<RateLimit> {
+    let per_min_var = format!("{var}_PER_MIN");
+    let burst_var = format!("{var}_BURST");
+    let per_minute: u32 = number(p, &per_min_var, per_min, default);
+    if per_minute > MAX_RATE {
+        p.push(&per_min_var, format_args!("must be at most {MAX_RATE}"));
+    }
+    let burst: u32 = number(p, &burst_var, burst, per_minute);
+    if per_minute > 0 && !(1..=MAX_RATE).contains(&burst) {
+        p.push(&burst_var, format_args!("must be between 1 and {MAX_RATE}"));
+    }
+    (per_minute > 0).then_some(RateLimit { per_minute, burst })
+}
+
+/// A trusted proxy: a CIDR (`10.0.0.0/8`) or a single address.
+fn cidr(p: &mut Problems, value: &str) -> Option<ipnet::IpNet> {
+    value
+        .parse::<ipnet::IpNet>()
+        .ok()
+        .or_else(|| {
+            value
+                .parse::<std::net::IpAddr>()
+                .ok()
+                .map(ipnet::IpNet::from)
+        })
+        .map(|net| net.trunc())
+        .or_else(|| {
+            p.push(
+                "TRUSTED_PROXIES",
+                format_args!("`{value}` is not a CIDR like `10.0.0.0/8` or an IP address"),
+            );
+            None
+        })
 }
 
 fn boolean(p: &mut Problems, var: &str, value: Option<String>, default: bool) -> bool {

@@ -7,13 +7,16 @@
 
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument as _;
 
 use super::problem::ApiError;
+use crate::metrics::Metrics;
 
 /// The header carrying the request id, accepted from the caller or generated.
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -83,4 +86,17 @@ pub async fn timeout(State(limit): State<Duration>, req: Request, next: Next) ->
             ApiError::Timeout.into_response()
         }
     }
+}
+
+/// Counts the request in `bff_http_requests_total` by matched route (the
+/// route template, never the raw path; `unmatched` for 404s), method and status.
+pub async fn metrics(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    metrics.http_request(&route, &method, response.status());
+    response
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod auth;
+pub mod client_ip;
 pub mod cors;
 pub mod credentials;
 pub mod csrf;

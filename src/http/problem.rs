@@ -162,7 +162,9 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         match &self {
             Self::Auth(AuthError::TooManyRequests { retry_after }) => {
-                let secs = retry_after.as_secs().max(1);
+                // Whole seconds, rounded up, at least 1.
+                let secs =
+                    (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1);
                 if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                     headers.insert(header::RETRY_AFTER, v);
                 }

@@ -2,11 +2,12 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::IntoResponse;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use std::sync::Arc;
 
@@ -42,6 +43,10 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
             csrf::csrf,
         ))
         .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state.metrics),
+            mw::metrics,
+        ))
         .layer(middleware::from_fn(mw::request_id))
         // Outside CSRF and errors, so every response to an allowed origin,
         // errors included, carries the CORS headers.
@@ -51,6 +56,21 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
             header::COOKIE,
             header::SET_COOKIE,
         ]))
+        // Outermost: every response (errors, 404s, preflights, panics) gets them.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        // Nothing the service serves is meant to be framed (no clickjacking of
+        // a page, should one be added).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .with_state(state)
 }
 

@@ -10,6 +10,7 @@ use jsonwebtoken::DecodingKey;
 use tokio::task::JoinHandle;
 
 use super::fetch::Fetcher;
+use crate::metrics::Metrics;
 
 /// The keys by `kid`.
 pub type Keys = HashMap<String, DecodingKey>;
@@ -62,6 +63,7 @@ pub struct KeyStore {
     /// this rare path waits on it; verification never does.
     last_refetch: tokio::sync::Mutex<Option<Instant>>,
     fetches: AtomicU64,
+    metrics: Arc<Metrics>,
 }
 
 impl std::fmt::Debug for KeyStore {
@@ -77,6 +79,15 @@ impl std::fmt::Debug for KeyStore {
 impl KeyStore {
     /// An empty store; call [`KeyStore::spawn_refresher`] to load it.
     pub fn new(fetcher: Fetcher, options: KeyStoreOptions) -> Arc<Self> {
+        Self::with_metrics(fetcher, options, Arc::new(Metrics::new()))
+    }
+
+    /// As [`KeyStore::new`], counting fetches by outcome in `metrics`.
+    pub fn with_metrics(
+        fetcher: Fetcher,
+        options: KeyStoreOptions,
+        metrics: Arc<Metrics>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             keys: ArcSwap::from_pointee(Keys::new()),
             generation: AtomicU64::new(0),
@@ -85,6 +96,7 @@ impl KeyStore {
             options,
             last_refetch: tokio::sync::Mutex::new(None),
             fetches: AtomicU64::new(0),
+            metrics,
         })
     }
 
@@ -102,6 +114,7 @@ impl KeyStore {
             options: KeyStoreOptions::default(),
             last_refetch: tokio::sync::Mutex::new(None),
             fetches: AtomicU64::new(0),
+            metrics: Arc::new(Metrics::new()),
         })
     }
 
@@ -132,7 +145,9 @@ impl KeyStore {
             return false;
         };
         self.fetches.fetch_add(1, Ordering::Relaxed);
-        match fetcher.fetch().await {
+        let result = fetcher.fetch().await;
+        self.metrics.jwks_fetch(result.is_ok());
+        match result {
             Ok(keys) => {
                 tracing::debug!(kids = keys.len(), "signing keys loaded");
                 self.keys.store(Arc::new(keys));

@@ -120,6 +120,8 @@ pub struct TestApp {
     /// The embedded local Cognito's endpoint, in local mode.
     pub local_cognito: Option<String>,
     pub base: String,
+    /// `http://<metrics listener>`, when `BFF_METRICS_LISTEN` is set.
+    pub metrics_base: Option<String>,
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     pub task: Option<JoinHandle<Result<(), cognito_bff::startup::StartupError>>>,
@@ -131,6 +133,7 @@ impl TestApp {
         let app = App::build(settings).await.expect("app builds");
         let addr = app.addr();
         let local_cognito = app.local_cognito().map(|lc| lc.endpoint_url());
+        let metrics_base = app.metrics_addr().map(|a| format!("http://{a}"));
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(app.run_until_stopped(async move {
             let _ = rx.await;
@@ -138,6 +141,7 @@ impl TestApp {
         Self {
             local_cognito,
             base: format!("http://{addr}"),
+            metrics_base,
             client: reqwest::Client::builder()
                 .cookie_store(true)
                 .build()

@@ -8,5 +8,6 @@ mod auth;
 mod foundation;
 mod guard;
 mod helpers;
+mod limits;
 mod local_cognito;
 mod moto;

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::{input, reply};
 use crate::auth::{AuthError, CodeDelivery};
+use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson};
 use crate::state::AppState;
 
@@ -28,6 +29,7 @@ pub(super) struct SignUp {
 /// `POST /auth/signup`.
 pub(super) async fn signup(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<SignUp>,
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
@@ -45,6 +47,7 @@ pub(super) async fn signup(
         }
         input::text("attribute value", value, input::ATTRIBUTE_MAX)?;
     }
+    state.limits.check(ip, Some(username))?;
     let result = state
         .cognito
         .sign_up(username, password, body.attributes)
@@ -62,10 +65,12 @@ pub(super) struct Confirm {
 /// `POST /auth/confirm-signup`.
 pub(super) async fn confirm_signup(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<Confirm>,
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     let code = input::code(&body.code)?;
+    state.limits.check(ip, Some(username))?;
     state.cognito.confirm_sign_up(username, code).await?;
     Ok(reply::no_content())
 }
@@ -110,18 +115,22 @@ fn delivery_reply(
 /// `POST /auth/resend-code`.
 pub(super) async fn resend_code(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<Username>,
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
+    state.limits.check(ip, Some(username))?;
     delivery_reply(username, state.cognito.resend_code(username).await)
 }
 
 /// `POST /auth/forgot-password`: the same answer for unknown users.
 pub(super) async fn forgot_password(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<Username>,
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
+    state.limits.check(ip, Some(username))?;
     delivery_reply(username, state.cognito.forgot_password(username).await)
 }
 
@@ -136,11 +145,13 @@ pub(super) struct ConfirmForgot {
 /// `POST /auth/confirm-forgot-password`.
 pub(super) async fn confirm_forgot_password(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<ConfirmForgot>,
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     let code = input::code(&body.code)?;
     let password = input::password("password", &body.password)?;
+    state.limits.check(ip, Some(username))?;
     state
         .cognito
         .confirm_forgot_password(username, code, password)

@@ -81,6 +81,7 @@ pub(super) async fn refresh(State(state): State<AppState>, headers: HeaderMap) -
         })
         .await;
     if joined {
+        state.metrics.refresh_joined();
         tracing::debug!("refresh joined a concurrent one");
     }
     match result {

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::{input, reply, session};
 use crate::auth::{AuthError, AuthOutcome};
+use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson};
 use crate::state::AppState;
 
@@ -37,10 +38,12 @@ pub(super) struct SignIn {
 /// `POST /auth/signin`.
 pub(super) async fn signin(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     let password = input::password("password", &body.password)?;
+    state.limits.check(ip, Some(username))?;
     let outcome = state.cognito.sign_in(username, password).await?;
     finish(&state, username, outcome).await
 }
@@ -58,6 +61,7 @@ pub(super) struct RespondChallenge {
 /// `POST /auth/respond-challenge`.
 pub(super) async fn respond_challenge(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<RespondChallenge>,
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
@@ -83,6 +87,7 @@ pub(super) async fn respond_challenge(
         // Values include new passwords: checked, never echoed.
         input::text("responses value", value, input::ATTRIBUTE_MAX)?;
     }
+    state.limits.check(ip, Some(username))?;
     let outcome = state
         .cognito
         .respond_to_challenge(username, &body.challenge, session, body.responses)
@@ -114,6 +119,7 @@ pub(super) struct MfaAssociate {
 /// `POST /auth/mfa/associate`: a TOTP secret for an MFA_SETUP challenge.
 pub(super) async fn mfa_associate(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<MfaAssociate>,
 ) -> Result<Response, ApiError> {
     let session = input::session(&body.session)?;
@@ -121,6 +127,7 @@ pub(super) async fn mfa_associate(
         Some(u) => input::username(u)?,
         None => "account",
     };
+    state.limits.check(ip, None)?;
     let setup = state.cognito.associate_totp(session).await?;
     let uri = otpauth_uri(&state.totp_issuer, account, &setup.secret_code)?;
     Ok(reply::json_no_store(&json!({
@@ -160,10 +167,13 @@ pub(super) struct MfaVerify {
 /// for `respond-challenge` with `MFA_SETUP`.
 pub(super) async fn mfa_verify(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<MfaVerify>,
 ) -> Result<Response, ApiError> {
     let session = input::session(&body.session)?;
     let code = input::code(&body.code)?;
+    // No username in the body: the code guesses count against the address.
+    state.limits.check(ip, None)?;
     let next = state.cognito.verify_totp(session, code).await?;
     Ok(reply::json_no_store(
         &json!({ "session": next.as_deref().unwrap_or(session) }),

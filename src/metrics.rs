@@ -1,0 +1,275 @@
+//! Prometheus metrics: one registry per service instance (so several apps in
+//! one process, as in the tests, do not mix their numbers), recorded always
+//! (a few atomic operations) and served only when `BFF_METRICS_LISTEN` is set,
+//! on a listener of its own, at `GET /metrics`.
+//!
+//! Series (labels are bounded: routes are matched route templates, never raw
+//! paths; operations are the SDK's operation names):
+//!
+//! | series | type | labels |
+//! |---|---|---|
+//! | `bff_http_requests_total` | counter | `route`, `method`, `status` |
+//! | `bff_cognito_request_duration_seconds` | histogram | `operation`, `outcome` (`ok`/`error`) |
+//! | `bff_jwks_fetches_total` | counter | `outcome` (`ok`/`error`) |
+//! | `bff_rate_limit_rejections_total` | counter | `kind` (`ip`/`username`) |
+//! | `bff_refresh_joins_total` | counter | |
+//!
+//! Security: no label ever carries a username, an address, a token or a raw path.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::prometheus_text::{CONTENT_TYPE, encode};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use tokio::net::TcpListener;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    method: &'static str,
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CognitoLabels {
+    operation: String,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    kind: &'static str,
+}
+
+/// Which limit refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKind {
+    Ip,
+    Username,
+}
+
+impl LimitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ip => "ip",
+            Self::Username => "username",
+        }
+    }
+}
+
+fn latency_histogram() -> Histogram {
+    // 5 ms .. ~10 s.
+    Histogram::new(exponential_buckets(0.005, 2.0, 12))
+}
+
+/// The service's metrics.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    cognito: Family<CognitoLabels, Histogram, fn() -> Histogram>,
+    jwks_fetches: Family<OutcomeLabels, Counter>,
+    rate_limited: Family<KindLabels, Counter>,
+    refresh_joins: Counter,
+}
+
+impl fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "bff_http_requests",
+            "HTTP requests answered, by matched route, method and status",
+            requests.clone(),
+        );
+        let cognito = Family::<CognitoLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            latency_histogram,
+        );
+        registry.register(
+            "bff_cognito_request_duration_seconds",
+            "Latency of Cognito operations (retries included), by operation and outcome",
+            cognito.clone(),
+        );
+        let jwks_fetches = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "bff_jwks_fetches",
+            "Fetches of the signing keys (JWKS), by outcome",
+            jwks_fetches.clone(),
+        );
+        let rate_limited = Family::<KindLabels, Counter>::default();
+        registry.register(
+            "bff_rate_limit_rejections",
+            "Requests refused by the service's rate limits, by limit kind",
+            rate_limited.clone(),
+        );
+        let refresh_joins = Counter::default();
+        registry.register(
+            "bff_refresh_joins",
+            "Refreshes that joined a concurrent refresh of the same session instead of calling Cognito",
+            refresh_joins.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            cognito,
+            jwks_fetches,
+            rate_limited,
+            refresh_joins,
+        }
+    }
+
+    /// One answered HTTP request; `route` is the matched route template.
+    pub fn http_request(&self, route: &str, method: &http::Method, status: StatusCode) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                route: route.to_owned(),
+                method: method_label(method),
+                status: status.as_u16().to_string(),
+            })
+            .inc();
+    }
+
+    /// One Cognito operation, retries included.
+    pub fn cognito_call(&self, operation: &str, ok: bool, elapsed: Duration) {
+        self.cognito
+            .get_or_create(&CognitoLabels {
+                operation: operation.to_owned(),
+                outcome: if ok { "ok" } else { "error" },
+            })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// One JWKS fetch.
+    pub fn jwks_fetch(&self, ok: bool) {
+        self.jwks_fetches
+            .get_or_create(&OutcomeLabels {
+                outcome: if ok { "ok" } else { "error" },
+            })
+            .inc();
+    }
+
+    /// One request refused by a rate limit.
+    pub fn rate_limited(&self, kind: LimitKind) {
+        self.rate_limited
+            .get_or_create(&KindLabels {
+                kind: kind.as_str(),
+            })
+            .inc();
+    }
+
+    /// One refresh that joined another's Cognito call.
+    pub fn refresh_joined(&self) {
+        self.refresh_joins.inc();
+    }
+
+    /// The Prometheus text exposition (format 0.0.4).
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if encode(&mut out, &self.registry).is_err() {
+            tracing::error!("encoding the metrics failed");
+        }
+        out
+    }
+}
+
+/// Methods outside the usual set share one label value, so a client cannot
+/// grow the series count with invented methods.
+fn method_label(method: &http::Method) -> &'static str {
+    match *method {
+        http::Method::GET => "GET",
+        http::Method::POST => "POST",
+        http::Method::PUT => "PUT",
+        http::Method::PATCH => "PATCH",
+        http::Method::DELETE => "DELETE",
+        http::Method::HEAD => "HEAD",
+        http::Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+async fn scrape(State(metrics): State<Arc<Metrics>>) -> Response {
+    let mut response = metrics.render().into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    response
+}
+
+/// The metrics listener's router: `GET /metrics`, 404 otherwise.
+// Not the service's API (a separate listener, not in /openapi.json), so it is
+// not mounted through `http::routes::Routes`.
+#[allow(clippy::disallowed_methods)]
+pub fn router(metrics: Arc<Metrics>) -> Router {
+    Router::new()
+        .route("/metrics", axum::routing::get(scrape))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .with_state(metrics)
+}
+
+/// Serves the metrics on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    metrics: Arc<Metrics>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(metrics))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_series_is_rendered_with_its_labels() {
+        let m = Metrics::new();
+        m.http_request("/auth/signin", &http::Method::POST, StatusCode::OK);
+        m.http_request(
+            "unmatched",
+            &http::Method::from_bytes(b"BREW").unwrap(),
+            StatusCode::NOT_FOUND,
+        );
+        m.cognito_call("InitiateAuth", true, Duration::from_millis(12));
+        m.jwks_fetch(false);
+        m.rate_limited(LimitKind::Username);
+        m.refresh_joined();
+        let text = m.render();
+        for expected in [
+            r#"bff_http_requests_total{route="/auth/signin",method="POST",status="200"} 1"#,
+            r#"bff_http_requests_total{route="unmatched",method="other",status="404"} 1"#,
+            r#"bff_cognito_request_duration_seconds_count{operation="InitiateAuth",outcome="ok"} 1"#,
+            r#"bff_jwks_fetches_total{outcome="error"} 1"#,
+            r#"bff_rate_limit_rejections_total{kind="username"} 1"#,
+            "bff_refresh_joins_total 1",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from:\n{text}");
+        }
+    }
+}
