@@ -5,7 +5,9 @@
 //! ([`cognito`] over the AWS SDK, [`jwks`] for signing keys, [`verify`] for
 //! access tokens). The embedded
 //! [`local_cognito`] is a separate Cognito-compatible server the service
-//! reaches over HTTP like the real one.
+//! reaches over HTTP like the real one. [`admin`] is the management CLI
+//! (`cognito-bff admin`), a second adapter over the SDK that signs admin
+//! operations with AWS credentials; the service never uses it.
 
 pub mod admin;
 pub mod auth;

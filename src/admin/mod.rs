@@ -20,6 +20,7 @@ mod clients;
 mod pools;
 mod users;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
@@ -170,24 +171,24 @@ pub enum Output {
 
 /// Runs one admin command and prints its output or its error.
 pub async fn run(args: AdminArgs) -> ExitCode {
-    match execute(args).await {
+    let text = match execute(args).await {
         Ok(Output::Json(v)) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&v).unwrap_or_else(|_| v.to_string())
-            );
-            ExitCode::SUCCESS
+            serde_json::to_string_pretty(&v).unwrap_or_else(|_| v.to_string()) + "\n"
         }
-        Ok(Output::Lines(lines)) => {
-            for line in lines {
-                println!("{line}");
-            }
-            ExitCode::SUCCESS
-        }
+        Ok(Output::Lines(lines)) => lines.iter().map(|l| format!("{l}\n")).collect(),
         Err(e) => {
             eprintln!("{}", e.line());
-            ExitCode::from(e.exit)
+            return ExitCode::from(e.exit);
         }
+    };
+    // A closed pipe (`... | head`) is not worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::FAILURE,
     }
 }
 

@@ -204,6 +204,19 @@ async fn a_bootstrapped_pool_and_a_cli_made_user_sign_in_through_the_service() {
     let body: serde_json::Value = signin.json().await.unwrap();
     assert_eq!(body["status"], "SIGNED_IN", "{body}");
     assert!(!access_cookie.is_empty());
+    // The tenant the service bound at sign-in (BFF_ORG_ID_SOURCE=id_token)
+    // is the CLI-set `custom:org_id`.
+    let me: serde_json::Value = app
+        .client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["org_id"], "acme", "{me}");
+    assert_eq!(me["username"], "owner", "{me}");
     app.stop().await;
 
     // The tenant the service binds at sign-in (BFF_ORG_ID_SOURCE=id_token):

@@ -14,8 +14,10 @@ use serde_json::Value;
 ///
 /// `target/debug/cognito-bff` is shared by every worktree that builds into
 /// the same target dir, and a build elsewhere replaces it while these tests
-/// run. Cargo re-links this worktree's binary there just before the tests
-/// start; a hard link taken then keeps that very file for the whole run.
+/// run. Cargo re-links this worktree's binary there when `cargo test` starts;
+/// a hard link taken at the first spawn keeps that very file for the whole
+/// run. With a shared target dir, compile first (`cargo test --no-run`) so
+/// that the tests start right after that re-link.
 fn binary() -> &'static PathBuf {
     static PINNED: OnceLock<PathBuf> = OnceLock::new();
     PINNED.get_or_init(|| {
@@ -126,7 +128,7 @@ pub async fn run(mut cmd: tokio::process::Command) -> Run {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !stderr.contains("unrecognized subcommand 'admin'"),
-        "{} is another worktree's build: run `cargo build --bin cognito-bff` and the tests again",
+        "{} is another worktree's build (shared target dir): run `cargo test --no-run`, then the tests again",
         binary().display()
     );
     Run {
