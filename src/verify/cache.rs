@@ -23,8 +23,6 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use subtle::ConstantTimeEq as _;
-
 /// The default number of cached tokens: a token is ~1-2 KB, so at most a
 /// few MB, enough for the active sessions of one instance within a token
 /// lifetime.
@@ -107,7 +105,13 @@ impl TokenCache {
         }
         let hash = self.hasher.hash_one(hashed_part(token));
         let entry = self.shard(hash).get(&hash).cloned()?;
-        let same_token: bool = entry.token.as_bytes().ct_eq(token.as_bytes()).into();
+        // aws-lc's CRYPTO_memcmp: constant time in the contents (word-wide,
+        // unlike a byte-at-a-time compare); lengths are not secret.
+        let same_token = aws_lc_rs::constant_time::verify_slices_are_equal(
+            entry.token.as_bytes(),
+            token.as_bytes(),
+        )
+        .is_ok();
         if !same_token {
             return None;
         }
