@@ -85,7 +85,13 @@ impl App {
             JWKS_TIMEOUT,
             JWKS_MAX_BYTES,
         )?;
-        let keys = KeyStore::new(fetcher, KeyStoreOptions::default());
+        let keys = KeyStore::new(
+            fetcher,
+            KeyStoreOptions {
+                refresh_interval: settings.tokens.jwks_refresh_interval,
+                ..KeyStoreOptions::default()
+            },
+        );
         let keys_task = keys.spawn_refresher();
         let cognito = CognitoClient::new(&settings.cognito);
         let verifier = Arc::new(TokenVerifier::new(&settings, Arc::clone(&keys)));

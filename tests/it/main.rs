@@ -4,6 +4,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod auth;
+mod faults;
 mod foundation;
 mod guard;
 mod helpers;

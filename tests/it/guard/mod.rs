@@ -4,7 +4,7 @@
 mod attributes;
 mod bad_tokens;
 mod credentials;
-mod fixtures;
+pub(crate) mod fixtures;
 mod keys;
 mod readiness;
 mod tenant_notes;
