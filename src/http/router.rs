@@ -39,6 +39,8 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
             Arc::clone(&state.csrf),
             csrf::csrf,
         ))
+        // Before anything reads a cookie (CSRF, guard, handlers).
+        .layer(middleware::from_fn(mw::cookie_limit))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn(mw::request_id))
         // Outside CSRF and errors, so every response to an allowed origin,
