@@ -90,8 +90,14 @@ impl App {
             JWKS_TIMEOUT,
             JWKS_MAX_BYTES,
         )?;
-        let keys =
-            KeyStore::with_metrics(fetcher, KeyStoreOptions::default(), Arc::clone(&metrics));
+        let keys = KeyStore::with_metrics(
+            fetcher,
+            KeyStoreOptions {
+                refresh_interval: settings.tokens.jwks_refresh_interval,
+                ..KeyStoreOptions::default()
+            },
+            Arc::clone(&metrics),
+        );
         let keys_task = keys.spawn_refresher();
         let cognito = CognitoClient::with_metrics(&settings.cognito, Arc::clone(&metrics));
         let verifier = Arc::new(TokenVerifier::new(&settings, Arc::clone(&keys)));

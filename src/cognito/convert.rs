@@ -8,12 +8,23 @@ use aws_sdk_cognitoidentityprovider::types::{
 
 use crate::auth::{AuthError, AuthOutcome, Challenge, CodeDelivery, TokenSet};
 
+/// A successful Cognito answer that lacks what the operation must return (an
+/// empty `{}`, a truncated body): Cognito is failing, so 503
+/// `upstream_unavailable` (retryable), logged for the operator.
+pub(super) fn anomaly(what: &'static str) -> AuthError {
+    tracing::error!(
+        anomaly = what,
+        "Cognito answered without the expected result"
+    );
+    AuthError::UpstreamUnavailable(what.to_owned())
+}
+
 /// Tokens from an authentication result; a result without an access token is
 /// a Cognito anomaly, not the client's fault.
 pub(super) fn tokens(result: &AuthenticationResultType) -> Result<TokenSet, AuthError> {
-    let access_token = result.access_token().ok_or_else(|| {
-        AuthError::Internal("authentication result without an access token".into())
-    })?;
+    let access_token = result
+        .access_token()
+        .ok_or_else(|| anomaly("authentication result without an access token"))?;
     Ok(TokenSet {
         access_token: access_token.to_owned(),
         id_token: result.id_token().map(str::to_owned),
@@ -44,9 +55,7 @@ pub(super) fn outcome(
                 })
                 .unwrap_or_default(),
         })),
-        _ => Err(AuthError::Internal(
-            "Cognito returned neither tokens nor a challenge".into(),
-        )),
+        _ => Err(anomaly("neither tokens nor a challenge")),
     }
 }
 

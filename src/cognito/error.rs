@@ -71,11 +71,20 @@ where
             tracing::warn!(cognito.operation = op, error = ?failure, "Cognito unreachable");
             AuthError::UpstreamUnavailable(format!("{op}: unreachable"))
         }
-        SdkError::ResponseError(_) => {
+        SdkError::ResponseError(response) => {
+            let status = response.raw().status().as_u16();
             tracing::warn!(
                 cognito.operation = op,
+                http.status = status,
                 "Cognito sent an unreadable response"
             );
+            // A bare HTTP 429 (e.g. from a proxy in front of Cognito) is still
+            // throttling, whatever its body.
+            if status == 429 {
+                return AuthError::TooManyRequests {
+                    retry_after: THROTTLE_RETRY_AFTER,
+                };
+            }
             AuthError::UpstreamUnavailable(format!("{op}: unreadable response"))
         }
         SdkError::ConstructionFailure(_) => {
@@ -160,7 +169,15 @@ pub fn classify(code: Option<&str>, message: Option<&str>, flow: Flow, status: u
         | "UnknownOperationException" => {
             AuthError::Internal(format!("{}: {message}", code.unwrap_or_default()))
         }
+        // HTTP 429 whatever the body says (a proxy or WAF in front of Cognito
+        // may answer it without a Cognito error name).
+        _ if status == 429 => AuthError::TooManyRequests {
+            retry_after: THROTTLE_RETRY_AFTER,
+        },
         other if status >= 500 => AuthError::UpstreamUnavailable(format!("{other} ({status})")),
+        // An error without `__type` is not Cognito speaking (a proxy, a
+        // truncated body): the upstream is failing, not the caller or us.
+        "" => AuthError::UpstreamUnavailable(format!("untyped error ({status})")),
         other => AuthError::Internal(format!("unexpected Cognito error {other:?} ({status})")),
     }
 }

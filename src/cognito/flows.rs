@@ -77,7 +77,7 @@ impl CognitoClient {
             .map_err(|e| from_sdk("AssociateSoftwareToken", Flow::Challenge, e))?;
         let secret_code = out
             .secret_code()
-            .ok_or_else(|| AuthError::Internal("AssociateSoftwareToken without a secret".into()))?;
+            .ok_or_else(|| convert::anomaly("AssociateSoftwareToken without a secret"))?;
         Ok(TotpSetup {
             secret_code: secret_code.to_owned(),
             session: out.session().map(str::to_owned),
@@ -127,7 +127,7 @@ impl CognitoClient {
                 .map_err(|e| from_sdk("GetTokensFromRefreshToken", Flow::Refresh, e))?;
             let result = out
                 .authentication_result()
-                .ok_or_else(|| AuthError::Internal("refresh without a result".into()))?;
+                .ok_or_else(|| convert::anomaly("refresh without a result"))?;
             return convert::tokens(result);
         }
         let mut req = self
@@ -147,7 +147,7 @@ impl CognitoClient {
             .map_err(|e| from_sdk("InitiateAuth", Flow::Refresh, e))?;
         let result = out
             .authentication_result()
-            .ok_or_else(|| AuthError::Internal("refresh without a result".into()))?;
+            .ok_or_else(|| convert::anomaly("refresh without a result"))?;
         convert::tokens(result)
     }
 

@@ -34,6 +34,8 @@ pub(super) struct RawSettings {
     #[serde(default, deserialize_with = "opt_string")]
     pub jwks_url: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
+    pub jwks_refresh_interval_secs: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
     pub org_id_claim: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub org_id_source: Option<String>,

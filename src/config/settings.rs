@@ -66,6 +66,9 @@ pub struct TokenSettings {
     /// Accepted `iss` values (the configured one, or both Cognito forms).
     pub issuers: Vec<String>,
     pub jwks_url: Url,
+    /// How often the key set is refetched once loaded (the last good set is
+    /// kept when a refetch fails).
+    pub jwks_refresh_interval: Duration,
     pub org_id_claim: String,
     pub org_id_source: OrgIdSource,
     pub clock_leeway: Duration,

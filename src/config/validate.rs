@@ -139,6 +139,16 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             .and_then(|iss| Url::parse(&format!("{iss}/.well-known/jwks.json")).ok()),
     };
 
+    let jwks_refresh_secs = number(
+        &mut p,
+        "JWKS_REFRESH_INTERVAL_SECS",
+        raw.jwks_refresh_interval_secs,
+        3600,
+    );
+    if !(1..=86_400).contains(&jwks_refresh_secs) {
+        p.push("JWKS_REFRESH_INTERVAL_SECS", "must be between 1 and 86400");
+    }
+
     let org_id_claim = non_empty(raw.org_id_claim).unwrap_or_else(|| "org_id".to_owned());
     let org_id_source = match raw.org_id_source.as_deref().map(str::trim) {
         None | Some("") | Some("access_token") => OrgIdSource::AccessToken,
@@ -279,6 +289,7 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         tokens: TokenSettings {
             issuers,
             jwks_url,
+            jwks_refresh_interval: Duration::from_secs(jwks_refresh_secs),
             org_id_claim,
             org_id_source,
             clock_leeway: Duration::from_secs(leeway),

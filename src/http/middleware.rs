@@ -76,6 +76,30 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
     response
 }
 
+/// The most `Cookie` header bytes (all `Cookie` headers together) a request
+/// may carry. The service's own cookies need about 11 KiB at most (an 8 KiB
+/// access token, possibly split, and the session cookie); a load balancer
+/// typically refuses a header line over 16 KiB anyway. Headers far larger
+/// than this (hundreds of KiB) are refused by hyper itself with a bare 431
+/// before any of this code runs.
+pub const MAX_COOKIE_BYTES: usize = 16 * 1024;
+
+/// Refuses a request whose `Cookie` headers exceed [`MAX_COOKIE_BYTES`] with
+/// 431 problem+json, before any cookie is parsed.
+pub async fn cookie_limit(req: Request, next: Next) -> Response {
+    let total: usize = req
+        .headers()
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .map(|v| v.len())
+        .sum();
+    if total > MAX_COOKIE_BYTES {
+        tracing::info!(cookie_bytes = total, "cookie header too large");
+        return ApiError::CookieHeaderTooLarge.into_response();
+    }
+    next.run(req).await
+}
+
 /// Ends a request that runs longer than the configured timeout with 503
 /// `upstream_unavailable` (the usual cause is a slow Cognito).
 pub async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {

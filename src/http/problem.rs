@@ -46,6 +46,10 @@ pub enum ApiError {
     /// service's request timeout.
     #[error("request timed out")]
     Timeout,
+    /// 431 `invalid_request`: the `Cookie` header(s) are larger than the
+    /// service reads (see [`super::middleware::MAX_COOKIE_BYTES`]).
+    #[error("cookie header too large")]
+    CookieHeaderTooLarge,
 }
 
 /// The JSON body of every error response.
@@ -103,6 +107,12 @@ impl ApiError {
                 "method_not_allowed",
                 "Method not allowed",
                 "The route does not accept this method.".into(),
+            ),
+            Self::CookieHeaderTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "invalid_request",
+                "Request header fields too large",
+                "The Cookie header is larger than the 16 KiB this service reads; clear the site's cookies.".into(),
             ),
             Self::Timeout => (
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -42,6 +42,8 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
             Arc::clone(&state.csrf),
             csrf::csrf,
         ))
+        // Before anything reads a cookie (CSRF, guard, handlers).
+        .layer(middleware::from_fn(mw::cookie_limit))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state.metrics),

@@ -28,6 +28,7 @@ mod state;
 mod tokens;
 mod totp;
 
+pub use protocol::{ParsedRequest, ProtocolError, parse_request};
 pub use seed::{Seed, SeedClient, SeedPool, SeedUser};
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

@@ -56,6 +56,74 @@ fn region(headers: &HeaderMap) -> String {
         .to_string()
 }
 
+/// A request the local Cognito understood: a supported operation and its
+/// input, a JSON object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedRequest {
+    pub operation: String,
+    pub input: Value,
+}
+
+/// Why a request was refused before any operation ran: Cognito's error name
+/// (`__type`) and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolError {
+    pub error_type: &'static str,
+    pub message: String,
+}
+
+/// Parses the `X-Amz-Target` value and the body of a request as the local
+/// Cognito does before dispatching it. Never panics, whatever the bytes
+/// (the fuzz target `local_cognito_request` holds it to that).
+pub fn parse_request(target: &str, body: &[u8]) -> Result<ParsedRequest, ProtocolError> {
+    match parse(target, body) {
+        Ok((_, _, input)) => Ok(ParsedRequest {
+            operation: target
+                .strip_prefix(TARGET_PREFIX)
+                .unwrap_or(target)
+                .to_owned(),
+            input,
+        }),
+        Err(e) => Err(ProtocolError {
+            error_type: e.type_name(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// The operation's handler, whether it mutates state, and its input.
+fn parse(target: &str, body: &[u8]) -> Result<(ops::OpFn, bool, Value), CognitoError> {
+    let op = target.strip_prefix(TARGET_PREFIX).unwrap_or(target);
+    let Some((handler, mutating)) = target.strip_prefix(TARGET_PREFIX).and_then(ops::lookup) else {
+        let name = if op.is_empty() {
+            "(missing X-Amz-Target)"
+        } else {
+            op
+        };
+        return Err(CognitoError::UnsupportedOperation(format!(
+            "Operation {name} is not supported by the local Cognito"
+        )));
+    };
+    let input: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v @ Value::Object(_)) => v,
+            Ok(_) => {
+                return Err(CognitoError::Serialization(
+                    "Start of structure or map found where not expected.".into(),
+                ));
+            }
+            Err(_) => {
+                return Err(CognitoError::Serialization(
+                    "Unable to parse the request body as JSON".into(),
+                ));
+            }
+        }
+    };
+    Ok((handler, mutating, input))
+}
+
 /// `POST /`.
 pub async fn handle(
     State(shared): State<Arc<Shared>>,
@@ -81,32 +149,13 @@ pub async fn handle(
             })
             .or_insert(0) += 1;
     }
-    let Some((handler, mutating)) = target.strip_prefix(TARGET_PREFIX).and_then(ops::lookup) else {
-        tracing::info!(op = %op, "local cognito: unsupported operation");
-        let name = if op.is_empty() {
-            "(missing X-Amz-Target)".to_string()
-        } else {
-            op
-        };
-        return error_response(&CognitoError::UnsupportedOperation(format!(
-            "Operation {name} is not supported by the local Cognito"
-        )));
-    };
-    let input: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        json!({})
-    } else {
-        match serde_json::from_slice(&body) {
-            Ok(v @ Value::Object(_)) => v,
-            Ok(_) => {
-                return error_response(&CognitoError::Serialization(
-                    "Start of structure or map found where not expected.".into(),
-                ));
+    let (handler, mutating, input) = match parse(&target, &body) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            if matches!(e, CognitoError::UnsupportedOperation(_)) {
+                tracing::info!(op = %op, "local cognito: unsupported operation");
             }
-            Err(_) => {
-                return error_response(&CognitoError::Serialization(
-                    "Unable to parse the request body as JSON".into(),
-                ));
-            }
+            return error_response(&e);
         }
     };
     let ctx = Ctx {

@@ -5,6 +5,7 @@
 
 mod admin;
 mod auth;
+mod faults;
 mod foundation;
 mod guard;
 mod helpers;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::helpers::{assert_problem, offline_app};
 
 /// Every JSON route with a valid body.
-fn routes() -> Vec<(&'static str, Value)> {
+pub(crate) fn routes() -> Vec<(&'static str, Value)> {
     vec![
         (
             "/auth/signin",

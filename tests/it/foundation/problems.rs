@@ -256,6 +256,19 @@ fn cognito_exceptions_map_to_the_contract_codes_by_flow() {
         classify(Some("SomethingNew"), None, Flow::SignIn, 502).code(),
         "upstream_unavailable"
     );
+    // Untyped errors (no `__type`, e.g. a proxy's page) and HTTP 429.
+    assert_eq!(
+        classify(None, None, Flow::SignIn, 400).code(),
+        "upstream_unavailable"
+    );
+    assert_eq!(
+        classify(None, None, Flow::Refresh, 429).code(),
+        "too_many_requests"
+    );
+    assert_eq!(
+        classify(Some("SomethingNew"), None, Flow::SignIn, 400).code(),
+        "internal"
+    );
     match classify(
         Some("InvalidPasswordException"),
         Some("Password did not conform with policy: Password must have symbol characters"),

@@ -85,6 +85,8 @@ pub struct JwksServer {
 struct JwksShared {
     /// `None`: answer 503.
     body: RwLock<Option<Value>>,
+    /// When set, these bytes are served instead (garbage, oversized).
+    raw: RwLock<Option<Vec<u8>>>,
     fetches: AtomicUsize,
 }
 
@@ -100,6 +102,7 @@ impl JwksServer {
     pub async fn failing() -> Self {
         let shared = Arc::new(JwksShared {
             body: RwLock::new(None),
+            raw: RwLock::new(None),
             fetches: AtomicUsize::new(0),
         });
         let state = Arc::clone(&shared);
@@ -109,6 +112,10 @@ impl JwksServer {
                 let state = Arc::clone(&state);
                 async move {
                     state.fetches.fetch_add(1, Ordering::SeqCst);
+                    let raw = state.raw.read().expect("lock").clone();
+                    if let Some(raw) = raw {
+                        return ([("content-type", "application/json")], raw).into_response();
+                    }
                     let body = state.body.read().expect("lock").clone();
                     match body {
                         Some(body) => axum::Json(body).into_response(),
@@ -134,7 +141,22 @@ impl JwksServer {
     /// Replaces the key set.
     pub fn serve(&self, keys: &[&TestKey]) {
         let set = json!({"keys": keys.iter().map(|k| k.jwk.clone()).collect::<Vec<_>>()});
+        *self.shared.raw.write().expect("lock") = None;
         *self.shared.body.write().expect("lock") = Some(set);
+    }
+
+    /// Serves exactly `bytes` (as JSON) until [`JwksServer::serve`] or
+    /// [`JwksServer::fail`].
+    #[allow(dead_code)]
+    pub fn serve_raw(&self, bytes: Vec<u8>) {
+        *self.shared.raw.write().expect("lock") = Some(bytes);
+    }
+
+    /// Answers 503 from now on.
+    #[allow(dead_code)]
+    pub fn fail(&self) {
+        *self.shared.raw.write().expect("lock") = None;
+        *self.shared.body.write().expect("lock") = None;
     }
 
     /// How many times the key set was requested.

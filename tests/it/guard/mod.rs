@@ -5,7 +5,7 @@ mod attributes;
 mod bad_tokens;
 mod cache;
 mod credentials;
-mod fixtures;
+pub(crate) mod fixtures;
 mod keys;
 mod large_tokens;
 mod readiness;
