@@ -5,3 +5,4 @@ mod bad_input_matrix;
 mod cognito;
 mod fixtures;
 mod jwks;
+mod random_input;
