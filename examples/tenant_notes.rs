@@ -82,7 +82,7 @@ async fn list(
     Ok(Json(
         tenants
             .by_org
-            .get(&principal.org_id)
+            .get(principal.org_id())
             .cloned()
             .unwrap_or_default(),
     ))
@@ -99,11 +99,11 @@ async fn add(
     let note = Note {
         id: tenants.next_id,
         text: new.text,
-        author: principal.username,
+        author: principal.username().to_owned(),
     };
     tenants
         .by_org
-        .entry(principal.org_id)
+        .entry(principal.org_id().to_owned())
         .or_default()
         .push(note.clone());
     Ok((StatusCode::CREATED, Json(note)))
@@ -119,7 +119,7 @@ async fn one(
     let tenants = notes.lock()?;
     tenants
         .by_org
-        .get(&principal.org_id)
+        .get(principal.org_id())
         .and_then(|org| org.iter().find(|n| n.id == id))
         .cloned()
         .map(Json)

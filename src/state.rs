@@ -1,4 +1,5 @@
-//! The state every handler shares: cheap to clone (`Arc`s inside).
+//! The state every handler shares: one `Arc`, so the clone axum makes for
+//! every handler call and middleware is a single reference-count increment.
 
 use std::sync::Arc;
 
@@ -15,9 +16,21 @@ use crate::verify::TokenVerifier;
 /// Concurrent refreshes of one refresh token share one Cognito call.
 pub type RefreshFlight = SingleFlight<[u8; 32], Result<TokenSet, AuthError>>;
 
-/// Shared application state.
+/// Shared application state; its parts are read through `Deref` (`state.settings`).
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+#[derive(Debug)]
+pub struct Shared {
     pub settings: Arc<Settings>,
     pub cognito: CognitoClient,
     pub keys: Arc<KeyStore>,
@@ -60,7 +73,7 @@ impl AppState {
             .and_then(|u| u.host_str())
             .unwrap_or("cognito-bff")
             .into();
-        Self {
+        Self(Arc::new(Shared {
             settings: Arc::new(settings),
             cognito,
             keys,
@@ -72,6 +85,6 @@ impl AppState {
             totp_issuer,
             metrics,
             limits,
-        }
+        }))
     }
 }

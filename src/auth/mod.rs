@@ -11,6 +11,7 @@ mod user;
 
 pub use error::AuthError;
 pub use model::{AuthOutcome, Challenge, CodeDelivery, SignUpResult, TokenSet, TotpSetup};
+pub(crate) use principal::Identity;
 pub use principal::{Principal, split_scopes};
 pub use session::RefreshSession;
 pub use single_flight::SingleFlight;

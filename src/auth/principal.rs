@@ -1,41 +1,103 @@
 //! The verified caller of a protected route: who they are, which tenant they
 //! act for, and what they may do. Built only by the token verifier from a
-//! verified access token, so a handler that holds one can trust every field.
+//! verified access token (its constructor is crate-private), so a handler
+//! that holds one can trust every field.
+//!
+//! The guard hands one to every `/api` request, so it is cheap to build and
+//! to clone: what the token says is shared (an `Arc`) by every request that
+//! presents the same token, and only the tenant is per request.
 
-use serde::Serialize;
+use std::sync::Arc;
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+/// What a verified access token says about its holder, independent of the
+/// request (the tenant may depend on the session: it is not in here).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Identity {
+    pub sub: String,
+    pub username: String,
+    pub groups: Vec<String>,
+    pub scopes: Vec<String>,
+    pub client_id: String,
+    pub exp: u64,
+}
 
 /// The caller behind a verified access token, as handlers receive it.
 ///
 /// Serialised as the contract's principal:
 /// `{"sub","username","org_id","groups","scopes","client_id","exp"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Cloning it copies two pointers.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    /// The user's stable id (the token's `sub`).
-    pub sub: String,
-    /// The Cognito username (`username` claim).
-    pub username: String,
-    /// The tenant the caller acts for. Never empty: a token without one is
-    /// refused with `missing_org` before a `Principal` exists.
-    pub org_id: String,
-    /// `cognito:groups`; empty when absent.
-    pub groups: Vec<String>,
-    /// The `scope` claim split on whitespace; empty when absent.
-    pub scopes: Vec<String>,
-    /// The app client the token was issued to (always the configured one).
-    pub client_id: String,
-    /// Expiry, seconds since the Unix epoch.
-    pub exp: u64,
+    identity: Arc<Identity>,
+    org_id: Arc<str>,
 }
 
 impl Principal {
+    pub(crate) fn new(identity: Arc<Identity>, org_id: Arc<str>) -> Self {
+        Self { identity, org_id }
+    }
+
+    /// The user's stable id (the token's `sub`).
+    pub fn sub(&self) -> &str {
+        &self.identity.sub
+    }
+
+    /// The Cognito username (`username` claim).
+    pub fn username(&self) -> &str {
+        &self.identity.username
+    }
+
+    /// The tenant the caller acts for. Never empty: a token without one is
+    /// refused with `missing_org` before a `Principal` exists. Scope every
+    /// query by it.
+    pub fn org_id(&self) -> &str {
+        &self.org_id
+    }
+
+    /// `cognito:groups`; empty when absent.
+    pub fn groups(&self) -> &[String] {
+        &self.identity.groups
+    }
+
+    /// The `scope` claim split on whitespace; empty when absent.
+    pub fn scopes(&self) -> &[String] {
+        &self.identity.scopes
+    }
+
+    /// The app client the token was issued to (always the configured one).
+    pub fn client_id(&self) -> &str {
+        &self.identity.client_id
+    }
+
+    /// Expiry of the access token, seconds since the Unix epoch.
+    pub fn exp(&self) -> u64 {
+        self.identity.exp
+    }
+
     /// True when the caller is in `group`.
     pub fn in_group(&self, group: &str) -> bool {
-        self.groups.iter().any(|g| g == group)
+        self.groups().iter().any(|g| g == group)
     }
 
     /// True when the token carries `scope`.
     pub fn has_scope(&self, scope: &str) -> bool {
-        self.scopes.iter().any(|s| s == scope)
+        self.scopes().iter().any(|s| s == scope)
+    }
+}
+
+impl Serialize for Principal {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Principal", 7)?;
+        s.serialize_field("sub", self.sub())?;
+        s.serialize_field("username", self.username())?;
+        s.serialize_field("org_id", self.org_id())?;
+        s.serialize_field("groups", self.groups())?;
+        s.serialize_field("scopes", self.scopes())?;
+        s.serialize_field("client_id", self.client_id())?;
+        s.serialize_field("exp", &self.exp())?;
+        s.end()
     }
 }
 
@@ -58,5 +120,30 @@ mod tests {
         );
         assert!(split_scopes(None).is_empty());
         assert!(split_scopes(Some("  ")).is_empty());
+    }
+
+    #[test]
+    fn a_principal_serialises_as_the_contracts_principal() {
+        let p = Principal::new(
+            Arc::new(Identity {
+                sub: "s-1".into(),
+                username: "ann".into(),
+                groups: vec!["admins".into()],
+                scopes: vec!["openid".into()],
+                client_id: "c-1".into(),
+                exp: 42,
+            }),
+            "org-a".into(),
+        );
+        assert_eq!(
+            serde_json::to_value(&p).expect("json"),
+            serde_json::json!({
+                "sub": "s-1", "username": "ann", "org_id": "org-a",
+                "groups": ["admins"], "scopes": ["openid"],
+                "client_id": "c-1", "exp": 42
+            })
+        );
+        assert!(p.in_group("admins") && !p.in_group("admin"));
+        assert!(p.has_scope("openid") && !p.has_scope("profile"));
     }
 }

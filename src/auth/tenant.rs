@@ -15,6 +15,8 @@
 //! Anything else is `missing_org`: the service fails closed rather than
 //! guess a tenant.
 
+use std::sync::Arc;
+
 use crate::auth::AuthError;
 use crate::config::OrgIdSource;
 
@@ -40,8 +42,8 @@ pub struct TokenFacts<'a> {
     pub sub: &'a str,
     pub origin_jti: Option<&'a str>,
     /// The configured tenant claim when it is a string; `None` when absent
-    /// or of another type.
-    pub org_claim: Option<&'a str>,
+    /// or of another type. Shared: the usual tenant costs no copy.
+    pub org_claim: Option<&'a Arc<str>>,
 }
 
 /// The tenant of a verified access token, or `MissingOrg`.
@@ -49,7 +51,7 @@ pub fn resolve_tenant(
     token: TokenFacts<'_>,
     source: OrgIdSource,
     session: Option<&SessionBinding>,
-) -> Result<String, AuthError> {
+) -> Result<Arc<str>, AuthError> {
     if source == OrgIdSource::IdToken
         && let Some(binding) = session
     {
@@ -61,7 +63,7 @@ pub fn resolve_tenant(
                 .origin_jti
                 .is_some_and(|jti| jti == binding.origin_jti);
         if same_login && non_blank(&binding.org_id) {
-            return Ok(binding.org_id.clone());
+            return Ok(binding.org_id.as_str().into());
         }
         tracing::debug!(
             reason = "session binding does not match the access token",
@@ -72,7 +74,7 @@ pub fn resolve_tenant(
     // Both sources: a tenant claim in the verified access token is signed by
     // Cognito and therefore trusted as is.
     match token.org_claim {
-        Some(org) if non_blank(org) => Ok(org.to_owned()),
+        Some(org) if non_blank(org) => Ok(Arc::clone(org)),
         _ => {
             tracing::debug!(reason = "no tenant claim", "tenant refused");
             Err(AuthError::MissingOrg)
@@ -90,12 +92,16 @@ fn non_blank(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn facts<'a>(org: Option<&'a str>, jti: Option<&'a str>) -> TokenFacts<'a> {
+    fn facts<'a>(org: Option<&'a Arc<str>>, jti: Option<&'a str>) -> TokenFacts<'a> {
         TokenFacts {
             sub: "sub-1",
             origin_jti: jti,
             org_claim: org,
         }
+    }
+
+    fn claim(org: &str) -> Arc<str> {
+        org.into()
     }
 
     fn binding(sub: &str, jti: &str) -> SessionBinding {
@@ -108,14 +114,15 @@ mod tests {
 
     #[test]
     fn the_access_token_claim_is_the_tenant_by_default() {
-        let t = resolve_tenant(facts(Some("org-a"), None), OrgIdSource::AccessToken, None);
-        assert_eq!(t, Ok("org-a".to_owned()));
+        let org = claim("org-a");
+        let t = resolve_tenant(facts(Some(&org), None), OrgIdSource::AccessToken, None);
+        assert_eq!(t, Ok(org));
     }
 
     #[test]
     fn an_absent_empty_or_blank_claim_is_missing_org() {
-        for org in [None, Some(""), Some("  ")] {
-            let t = resolve_tenant(facts(org, None), OrgIdSource::AccessToken, None);
+        for org in [None, Some(claim("")), Some(claim("  "))] {
+            let t = resolve_tenant(facts(org.as_ref(), None), OrgIdSource::AccessToken, None);
             assert_eq!(t, Err(AuthError::MissingOrg), "{org:?}");
         }
     }
@@ -135,14 +142,15 @@ mod tests {
     fn a_matching_session_binding_gives_the_tenant_with_the_id_token_source() {
         let b = binding("sub-1", "jti-1");
         let t = resolve_tenant(facts(None, Some("jti-1")), OrgIdSource::IdToken, Some(&b));
-        assert_eq!(t, Ok("org-b".to_owned()));
+        assert_eq!(t, Ok(claim("org-b")));
     }
 
     #[test]
     fn a_session_binding_from_another_login_is_refused() {
+        let org = claim("org-a");
         for b in [binding("sub-2", "jti-1"), binding("sub-1", "jti-2")] {
             let t = resolve_tenant(
-                facts(Some("org-a"), Some("jti-1")),
+                facts(Some(&org), Some("jti-1")),
                 OrgIdSource::IdToken,
                 Some(&b),
             );
@@ -155,8 +163,9 @@ mod tests {
 
     #[test]
     fn without_a_binding_the_id_token_source_falls_back_to_the_access_token_claim_only() {
-        let t = resolve_tenant(facts(Some("org-a"), None), OrgIdSource::IdToken, None);
-        assert_eq!(t, Ok("org-a".to_owned()));
+        let org = claim("org-a");
+        let t = resolve_tenant(facts(Some(&org), None), OrgIdSource::IdToken, None);
+        assert_eq!(t, Ok(org));
         let t = resolve_tenant(facts(None, Some("jti-1")), OrgIdSource::IdToken, None);
         assert_eq!(t, Err(AuthError::MissingOrg));
     }

@@ -15,7 +15,7 @@
 //!
 //! async fn whoami(p: Principal) -> Json<String> {
 //!     // `org_id` comes from the verified token: scope every query by it.
-//!     Json(format!("{} in {}", p.username, p.org_id))
+//!     Json(format!("{} in {}", p.username(), p.org_id()))
 //! }
 //!
 //! # async fn run(settings: cognito_bff::config::Settings) -> Result<(), Box<dyn std::error::Error>> {

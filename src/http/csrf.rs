@@ -8,14 +8,7 @@
 //! own origin or an allowed one; `Origin: null` (sandboxed frames, some
 //! redirects) is refused. The check runs before any other work.
 
-use std::sync::Arc;
-
-use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-
-use super::problem::ApiError;
 
 /// The header (and its only accepted value) that marks a request as sent by script.
 pub const CSRF_HEADER: &str = "x-csrf";
@@ -97,16 +90,5 @@ pub fn check(
             _ => Err("The request's Origin is not allowed."),
         },
         _ => Err("The request's Origin is not allowed."),
-    }
-}
-
-/// The middleware form of [`check`].
-pub async fn csrf(State(policy): State<Arc<CsrfPolicy>>, req: Request, next: Next) -> Response {
-    match check(&policy, req.method(), req.uri().path(), req.headers()) {
-        Ok(()) => next.run(req).await,
-        Err(why) => {
-            tracing::info!(reason = why, "CSRF check refused the request");
-            ApiError::CsrfRejected(why).into_response()
-        }
     }
 }

@@ -12,38 +12,38 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::credentials::{NoCredentials, chunked_cookie_token, credentials};
+pub use super::credentials::AccessToken;
+use super::credentials::{NoCredentials, Scheme, chunked_cookie_token, credentials};
 use super::problem::ApiError;
 use crate::auth::{AuthError, Principal, SessionBinding};
 use crate::config::OrgIdSource;
 use crate::state::AppState;
 
-/// The verified access token of the request, for handlers that call Cognito
-/// on the user's behalf (GetUser). Its `Debug` never shows the token.
-#[derive(Clone)]
-pub struct AccessToken(String);
-
-impl AccessToken {
-    /// The token, to pass to Cognito. Never log it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AccessToken([REDACTED])")
-    }
-}
-
-/// How the request was authenticated (in the request extensions next to the
-/// [`Principal`]).
+/// How the request was authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthenticatedBy {
     /// `Authorization: Bearer`.
     Bearer,
     /// The access cookie.
     Cookie,
+}
+
+impl From<Scheme> for AuthenticatedBy {
+    fn from(scheme: Scheme) -> Self {
+        match scheme {
+            Scheme::Bearer => Self::Bearer,
+            Scheme::Cookie => Self::Cookie,
+        }
+    }
+}
+
+/// What the guard verified, in the request extensions (one entry: the
+/// extractors below read their part of it).
+#[derive(Debug, Clone)]
+struct Verified {
+    principal: Principal,
+    token: AccessToken,
+    by: AuthenticatedBy,
 }
 
 /// The guard middleware: verifies the request's access token and puts the
@@ -55,18 +55,11 @@ pub async fn require_principal(
     next: Next,
 ) -> Response {
     let (token, by) = match credentials(req.headers(), state.cookies.names().access) {
-        Ok(c) => {
-            let by = if c.is_bearer() {
-                AuthenticatedBy::Bearer
-            } else {
-                AuthenticatedBy::Cookie
-            };
-            (c.token().to_owned(), by)
-        }
+        Ok(c) => (c.keep(), c.scheme().into()),
         Err(NoCredentials::Missing) => {
             match chunked_cookie_token(req.headers(), &state.cookies.names().access_chunks) {
                 Ok(Some(token)) => (token, AuthenticatedBy::Cookie),
-                Ok(None) => {
+                Ok(None) | Err(NoCredentials::Missing) => {
                     tracing::debug!(reason = "no access token", "request refused");
                     return ApiError::MissingCredentials.into_response();
                 }
@@ -74,7 +67,6 @@ pub async fn require_principal(
                     tracing::debug!(reason, "request refused");
                     return ApiError::Auth(AuthError::Unauthenticated).into_response();
                 }
-                Err(NoCredentials::Missing) => return ApiError::MissingCredentials.into_response(),
             }
         }
         Err(NoCredentials::Unusable(reason)) => {
@@ -83,12 +75,17 @@ pub async fn require_principal(
         }
     };
     let session = session_binding(&state, &req, by);
-    match state.verifier.verify(&token, session.as_ref()).await {
+    match state
+        .verifier
+        .verify(token.expose(), session.as_ref())
+        .await
+    {
         Ok(principal) => {
-            let ext = req.extensions_mut();
-            ext.insert(principal);
-            ext.insert(AccessToken(token));
-            ext.insert(by);
+            req.extensions_mut().insert(Verified {
+                principal,
+                token,
+                by,
+            });
             next.run(req).await
         }
         Err(e) => ApiError::Auth(e).into_response(),
@@ -116,15 +113,19 @@ fn unguarded(what: &'static str) -> ApiError {
     )))
 }
 
+/// What the guard verified, or `internal` on an unguarded route.
+fn verified<'a>(parts: &'a Parts, what: &'static str) -> Result<&'a Verified, ApiError> {
+    parts
+        .extensions
+        .get::<Verified>()
+        .ok_or_else(|| unguarded(what))
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Principal {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Principal>()
-            .cloned()
-            .ok_or_else(|| unguarded("Principal"))
+        verified(parts, "Principal").map(|v| v.principal.clone())
     }
 }
 
@@ -132,11 +133,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AccessToken {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<AccessToken>()
-            .cloned()
-            .ok_or_else(|| unguarded("AccessToken"))
+        verified(parts, "AccessToken").map(|v| v.token.clone())
     }
 }
 
@@ -144,11 +141,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthenticatedBy {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<AuthenticatedBy>()
-            .copied()
-            .ok_or_else(|| unguarded("AuthenticatedBy"))
+        verified(parts, "AuthenticatedBy").map(|v| v.by)
     }
 }
 
@@ -166,7 +159,7 @@ mod tests {
     #[tokio::test]
     async fn a_route_mounted_without_the_guard_fails_closed_with_internal() {
         async fn handler(p: Principal) -> String {
-            p.org_id
+            p.org_id().to_owned()
         }
         async fn token(t: AccessToken) -> String {
             t.expose().len().to_string()
@@ -192,7 +185,8 @@ mod tests {
 
     #[test]
     fn the_access_token_never_shows_in_debug_output() {
-        let t = AccessToken("eyJhbGciOiJSUzI1NiJ9.e30.sig".to_owned());
+        let t = AccessToken::joined("eyJhbGciOiJSUzI1NiJ9.e30.sig".to_owned());
         assert!(!format!("{t:?}").contains("eyJ"));
+        assert_eq!(t.expose(), "eyJhbGciOiJSUzI1NiJ9.e30.sig");
     }
 }

@@ -1,13 +1,18 @@
-//! Cross-cutting request handling: a request id in every log line and
-//! response, one access-log line per request, and the request timeout.
+//! Cross-cutting request handling, in one middleware ([`edge`]): a request
+//! id in every log line and response, one access-log line and one metrics
+//! count per request, the Cookie size limit, the CSRF check and the request
+//! timeout.
+//!
+//! One middleware rather than one per concern: each `from_fn` layer clones
+//! the service below it and boxes a future on every request, and this runs
+//! on every request.
 //!
 //! Security: the access log names method, path (no query string), status and
 //! timing only; headers such as Cookie, Set-Cookie and Authorization are never
 //! logged.
 
-use std::time::{Duration, Instant};
-
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue};
@@ -15,6 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument as _;
 
+use super::csrf::{self, CsrfPolicy};
 use super::problem::ApiError;
 use crate::metrics::Metrics;
 
@@ -46,9 +52,22 @@ fn new_request_id() -> HeaderValue {
 #[derive(Debug, Clone)]
 pub struct RequestId(pub HeaderValue);
 
-/// Assigns the request id, runs the request inside a span that carries it,
-/// returns it in the response and writes one access-log line.
-pub async fn request_id(mut req: Request, next: Next) -> Response {
+/// What [`edge`] needs, built once at startup.
+#[derive(Debug)]
+pub struct Edge {
+    pub metrics: Arc<Metrics>,
+    pub csrf: Arc<CsrfPolicy>,
+    pub timeout: Duration,
+}
+
+/// In order: assigns the request id and runs the rest inside a span that
+/// carries it; refuses an oversized Cookie header (431) and a request that
+/// fails the CSRF check (403) before any handler work; ends a handler that
+/// runs past the timeout (503). Then counts the request in
+/// `bff_http_requests_total` by matched route (the route template, never
+/// the raw path; `unmatched` for 404s), method and status, writes one
+/// access-log line and returns the request id in the response.
+pub async fn edge(State(edge): State<Arc<Edge>>, mut req: Request, next: Next) -> Response {
     let id = req
         .headers()
         .get(&X_REQUEST_ID)
@@ -63,8 +82,11 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
         method = %req.method(),
         path = req.uri().path(),
     );
+    let route = req.extensions().get::<MatchedPath>().cloned();
+    let method = req.method().clone();
     let started = Instant::now();
-    let mut response = next.run(req).instrument(span.clone()).await;
+    let mut response = guarded(&edge, req, next).instrument(span.clone()).await;
+    edge.metrics.http_request(route, &method, response.status());
     span.in_scope(|| {
         tracing::info!(
             status = response.status().as_u16(),
@@ -76,6 +98,27 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
     response
 }
 
+/// The checks that may refuse a request before it runs, and the timeout.
+async fn guarded(edge: &Edge, req: Request, next: Next) -> Response {
+    if let Some(refused) = cookie_limit(&req) {
+        return refused;
+    }
+    if let Err(why) = csrf::check(&edge.csrf, req.method(), req.uri().path(), req.headers()) {
+        tracing::info!(reason = why, "CSRF check refused the request");
+        return ApiError::CsrfRejected(why).into_response();
+    }
+    match tokio::time::timeout(edge.timeout, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = edge.timeout.as_millis() as u64,
+                "request timed out"
+            );
+            ApiError::Timeout.into_response()
+        }
+    }
+}
+
 /// The most `Cookie` header bytes (all `Cookie` headers together) a request
 /// may carry. The service's own cookies need about 11 KiB at most (an 8 KiB
 /// access token, possibly split, and the session cookie); a load balancer
@@ -84,43 +127,17 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
 /// before any of this code runs.
 pub const MAX_COOKIE_BYTES: usize = 16 * 1024;
 
-/// Refuses a request whose `Cookie` headers exceed [`MAX_COOKIE_BYTES`] with
-/// 431 problem+json, before any cookie is parsed.
-pub async fn cookie_limit(req: Request, next: Next) -> Response {
+/// 431 problem+json for a request whose `Cookie` headers exceed
+/// [`MAX_COOKIE_BYTES`], before any cookie is parsed.
+fn cookie_limit(req: &Request) -> Option<Response> {
     let total: usize = req
         .headers()
         .get_all(axum::http::header::COOKIE)
         .iter()
         .map(|v| v.len())
         .sum();
-    if total > MAX_COOKIE_BYTES {
+    (total > MAX_COOKIE_BYTES).then(|| {
         tracing::info!(cookie_bytes = total, "cookie header too large");
-        return ApiError::CookieHeaderTooLarge.into_response();
-    }
-    next.run(req).await
-}
-
-/// Ends a request that runs longer than the configured timeout with 503
-/// `upstream_unavailable` (the usual cause is a slow Cognito).
-pub async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
-    match tokio::time::timeout(limit, next.run(req)).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::warn!(timeout_ms = limit.as_millis() as u64, "request timed out");
-            ApiError::Timeout.into_response()
-        }
-    }
-}
-
-/// Counts the request in `bff_http_requests_total` by matched route (the
-/// route template, never the raw path; `unmatched` for 404s), method and status.
-pub async fn metrics(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = req.method().clone();
-    let response = next.run(req).await;
-    metrics.http_request(&route, &method, response.status());
-    response
+        ApiError::CookieHeaderTooLarge.into_response()
+    })
 }

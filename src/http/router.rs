@@ -11,13 +11,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use std::sync::Arc;
 
-use tower::util::option_layer;
+use tower::ServiceBuilder;
 
 use super::json::BODY_LIMIT;
 use super::middleware as mw;
 use super::problem::ApiError;
 use super::routes::{Route, Routes};
-use super::{api, cors, csrf, health, openapi, site};
+use super::{api, cors, health, openapi, site};
 use crate::state::AppState;
 
 /// Builds the whole HTTP surface for `state`.
@@ -28,37 +28,20 @@ pub fn router(state: AppState) -> Router {
 /// Builds the whole HTTP surface for `state`, with `api_routes` served
 /// under `/api` behind the access-token guard (see [`super::api`]).
 pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router {
-    let timeout = state.settings.request_timeout;
+    let edge = Arc::new(mw::Edge {
+        metrics: Arc::clone(&state.metrics),
+        csrf: Arc::clone(&state.csrf),
+        timeout: state.settings.request_timeout,
+    });
     // Unmatched GET/HEAD: the static site (demo page or BFF_STATIC_DIR), else 404.
     let site = site::Site::from_settings(&state.settings);
-    service_routes(api::router(&state, api_routes))
-        .into_router()
-        .fallback(move |req: axum::extract::Request| site.clone().serve(req))
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(timeout, mw::timeout))
-        // CSRF runs before any handler work (and after CORS, which answers preflights).
-        .layer(middleware::from_fn_with_state(
-            Arc::clone(&state.csrf),
-            csrf::csrf,
-        ))
-        // Before anything reads a cookie (CSRF, guard, handlers).
-        .layer(middleware::from_fn(mw::cookie_limit))
-        .layer(CatchPanicLayer::custom(panicked))
-        .layer(middleware::from_fn_with_state(
-            Arc::clone(&state.metrics),
-            mw::metrics,
-        ))
-        .layer(middleware::from_fn(mw::request_id))
-        // Outside CSRF and errors, so every response to an allowed origin,
-        // errors included, carries the CORS headers.
-        .layer(option_layer(cors::layer(&state.settings.allowed_origins)))
-        .layer(SetSensitiveHeadersLayer::new([
-            header::AUTHORIZATION,
-            header::COOKIE,
-            header::SET_COOKIE,
-        ]))
-        // Outermost: every response (errors, 404s, preflights, panics) gets them.
+    // One `ServiceBuilder` stack, applied with one `Router::layer` call:
+    // axum boxes each `Router::layer` separately, and a `from_fn` layer
+    // clones its inner service on every call, so a chain of boxed layers
+    // costs an allocation per layer below, per layer, per request. Listed
+    // outermost first.
+    let stack = ServiceBuilder::new()
+        // Every response (errors, 404s, preflights, panics) gets these.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -73,6 +56,23 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(SetSensitiveHeadersLayer::new([
+            header::AUTHORIZATION,
+            header::COOKIE,
+            header::SET_COOKIE,
+        ]))
+        // Outside CSRF and errors, so every response to an allowed origin,
+        // errors included, carries the CORS headers.
+        .option_layer(cors::layer(&state.settings.allowed_origins))
+        // Request id, access log, metrics, Cookie size, CSRF, timeout.
+        .layer(middleware::from_fn_with_state(edge, mw::edge))
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    service_routes(api::router(&state, api_routes))
+        .into_router()
+        .fallback(move |req: axum::extract::Request| site.clone().serve(req))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(stack)
         .with_state(state)
 }
 

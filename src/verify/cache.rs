@@ -3,7 +3,7 @@
 //!
 //! Security properties, each relied on by [`super::TokenVerifier`]:
 //! - Keyed by the full token: the map key is a keyed (per-process random)
-//!   hash of the token's signature, and a hit additionally requires a
+//!   hash of the end of the token's signature, and a hit additionally requires a
 //!   constant-time comparison of the whole token with the one stored, so a
 //!   hash collision is only ever a miss, and timing does not reveal how much
 //!   of a cached token a guess matched.
@@ -23,6 +23,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::auth::Identity;
+
 /// The default number of cached tokens: a token is ~1-2 KB, so at most a
 /// few MB, enough for the active sessions of one instance within a token
 /// lifetime.
@@ -31,17 +33,19 @@ pub const DEFAULT_CACHE_CAPACITY: usize = 4096;
 const MAX_SHARDS: usize = 16;
 
 /// What a verified token says, independent of the request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct VerifiedToken {
-    pub sub: String,
-    pub username: String,
-    pub client_id: String,
-    pub exp: u64,
-    pub groups: Vec<String>,
-    pub scopes: Vec<String>,
+    /// Shared with every [`crate::auth::Principal`] built from this token.
+    pub identity: Arc<Identity>,
     pub origin_jti: Option<String>,
     /// The configured tenant claim, when it is a string.
-    pub org_claim: Option<String>,
+    pub org_claim: Option<Arc<str>>,
+}
+
+impl VerifiedToken {
+    pub fn exp(&self) -> u64 {
+        self.identity.exp
+    }
 }
 
 #[derive(Debug)]
@@ -70,10 +74,18 @@ impl std::fmt::Debug for TokenCache {
     }
 }
 
-/// The part hashed: the signature (the last segment), unique per token and
-/// shorter than the whole; equality is still checked on the whole token.
-fn hashed_part(token: &str) -> &str {
-    token.rsplit_once('.').map_or(token, |(_, sig)| sig)
+/// How many bytes of the token's end are hashed.
+const HASHED_TAIL: usize = 24;
+
+/// The part hashed: the token's last bytes, which are the end of its RSA
+/// signature (144 random bits in base64url, unique per token). Only
+/// verified tokens are ever stored, so a forged token that shares the tail
+/// of a cached one finds that entry, fails the whole-token comparison and is
+/// verified in full: a miss, never a hit. Hashing the tail rather than the
+/// whole signature keeps the lookup cheap for the guard's every request.
+fn hashed_part(token: &str) -> &[u8] {
+    let bytes = token.as_bytes();
+    &bytes[bytes.len().saturating_sub(HASHED_TAIL)..]
 }
 
 impl TokenCache {
@@ -115,7 +127,7 @@ impl TokenCache {
         if !same_token {
             return None;
         }
-        if entry.generation != generation || now > entry.verified.exp {
+        if entry.generation != generation || now > entry.verified.exp() {
             // Stale: remove it (unless it was replaced meanwhile).
             let mut shard = self.shard(hash);
             if shard.get(&hash).is_some_and(|e| Arc::ptr_eq(e, &entry)) {
@@ -128,7 +140,7 @@ impl TokenCache {
 
     /// Remembers that `token` verified (against key set `generation`) to `verified`.
     pub fn insert(&self, token: &str, generation: u64, verified: Arc<VerifiedToken>, now: u64) {
-        if self.per_shard == 0 || now > verified.exp {
+        if self.per_shard == 0 || now > verified.exp() {
             return;
         }
         let hash = self.hasher.hash_one(hashed_part(token));
@@ -139,7 +151,7 @@ impl TokenCache {
         });
         let mut shard = self.shard(hash);
         if shard.len() >= self.per_shard && !shard.contains_key(&hash) {
-            shard.retain(|_, e| e.verified.exp >= now);
+            shard.retain(|_, e| e.verified.exp() >= now);
             if shard.len() >= self.per_shard
                 && let Some(victim) = shard.keys().next().copied()
             {
@@ -177,12 +189,14 @@ mod tests {
 
     fn verified(exp: u64) -> Arc<VerifiedToken> {
         Arc::new(VerifiedToken {
-            sub: "s".into(),
-            username: "u".into(),
-            client_id: "c".into(),
-            exp,
-            groups: vec![],
-            scopes: vec![],
+            identity: Arc::new(Identity {
+                sub: "s".into(),
+                username: "u".into(),
+                client_id: "c".into(),
+                exp,
+                groups: vec![],
+                scopes: vec![],
+            }),
             origin_jti: None,
             org_claim: Some("org".into()),
         })

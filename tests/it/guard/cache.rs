@@ -127,7 +127,7 @@ async fn the_session_binding_is_checked_on_every_request_for_a_cached_token() {
     };
     for _ in 0..2 {
         let p = verifier.verify(&token, Some(&bound)).await.expect("bound");
-        assert_eq!(p.org_id, "org-b");
+        assert_eq!(p.org_id(), "org-b");
         assert_eq!(
             verifier.verify(&token, Some(&other_login)).await,
             Err(AuthError::MissingOrg)
@@ -150,7 +150,7 @@ async fn the_cache_holds_at_most_its_capacity_and_every_token_still_verifies() {
     for round in 0..2 {
         for t in &tokens {
             let p = verifier.verify(t, None).await.expect("valid");
-            assert_eq!(p.org_id, "org-a", "round {round}");
+            assert_eq!(p.org_id(), "org-a", "round {round}");
             assert!(
                 verifier.cached_tokens() <= 8,
                 "{}",
