@@ -34,9 +34,9 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router, middleware};
+use axum::{Json, Router};
 
-use super::guard::{AccessToken, require_principal};
+use super::guard::{AccessToken, GuardLayer};
 use super::problem::ApiError;
 use super::routes::Routes;
 use crate::auth::Principal;
@@ -45,10 +45,7 @@ use crate::state::AppState;
 /// Puts the guard in front of every route of `routes` (and of its fallback),
 /// so that each handler runs only for a verified access token.
 pub fn protect(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
-    routes.layer(middleware::from_fn_with_state(
-        state.clone(),
-        require_principal,
-    ))
+    routes.layer(GuardLayer::new(state.clone()))
 }
 
 /// The `/api` router: the built-in routes plus `extra`, all behind the guard.

@@ -1,4 +1,4 @@
-//! The `/api` guard: a middleware that lets a request through only with a
+//! The `/api` guard: a tower layer that lets a request through only with a
 //! verified access token, and the extractors handlers use to get what it
 //! verified ([`Principal`], [`AccessToken`]).
 //!
@@ -7,10 +7,16 @@
 //! the guard they answer 500 `internal` (and log it) rather than serve an
 //! unauthenticated request.
 
-use axum::extract::{FromRequestParts, Request, State};
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::extract::{FromRequestParts, Request};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::future::{BoxFuture, Either};
+use tower::{Layer, Service};
 
 pub use super::credentials::AccessToken;
 use super::credentials::{NoCredentials, Scheme, chunked_cookie_token, credentials};
@@ -46,49 +52,159 @@ struct Verified {
     by: AuthenticatedBy,
 }
 
-/// The guard middleware: verifies the request's access token and puts the
+/// The guard as a tower layer ([`super::api::protect`] puts it on a router):
+/// lets a request through only with a verified access token, putting the
 /// [`Principal`], the [`AccessToken`] and [`AuthenticatedBy`] into the
 /// request extensions; otherwise answers 401/403 problem+json.
-pub async fn require_principal(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let (token, by) = match credentials(req.headers(), state.cookies.names().access) {
-        Ok(c) => (c.keep(), c.scheme().into()),
+#[derive(Debug, Clone)]
+pub struct GuardLayer {
+    state: AppState,
+}
+
+impl GuardLayer {
+    pub fn new(state: AppState) -> Self {
+        Self { state }
+    }
+}
+
+impl<S> Layer<S> for GuardLayer {
+    type Service = Guard<S>;
+
+    fn layer(&self, inner: S) -> Guard<S> {
+        Guard {
+            inner,
+            state: self.state.clone(),
+        }
+    }
+}
+
+/// The service of [`GuardLayer`].
+///
+/// Written by hand rather than with `middleware::from_fn`, which clones the
+/// inner service and boxes a future on every request: here a request whose
+/// token is cached or whose key is at hand is verified synchronously and
+/// handed to the inner service directly. Only a token naming a key the key
+/// set lacks takes the boxed, awaiting path (the key store's refetch).
+#[derive(Debug, Clone)]
+pub struct Guard<S> {
+    inner: S,
+    state: AppState,
+}
+
+type Refused = BoxFuture<'static, Result<Response, Infallible>>;
+
+fn answer(response: Response) -> Refused {
+    Box::pin(std::future::ready(Ok(response)))
+}
+
+impl<S> Service<Request> for Guard<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<S::Future, Refused>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request) -> Self::Future {
+        let presented = match presented(&self.state, req.headers()) {
+            Ok(presented) => presented,
+            Err(refused) => return Either::Right(answer(refused.into_response())),
+        };
+        let Presented {
+            token,
+            by,
+            session,
+            decided,
+        } = presented;
+        match decided {
+            Some(Ok(principal)) => {
+                req.extensions_mut().insert(Verified {
+                    principal,
+                    token,
+                    by,
+                });
+                Either::Left(self.inner.call(req))
+            }
+            Some(Err(e)) => Either::Right(answer(ApiError::Auth(e).into_response())),
+            None => {
+                // The service made ready goes along; a clone stays (tower's
+                // clone-and-swap).
+                let ready = self.inner.clone();
+                let mut inner = std::mem::replace(&mut self.inner, ready);
+                let verifier = Arc::clone(&self.state.verifier);
+                Either::Right(Box::pin(async move {
+                    match verifier.verify(token.expose(), session.as_ref()).await {
+                        Ok(principal) => {
+                            req.extensions_mut().insert(Verified {
+                                principal,
+                                token,
+                                by,
+                            });
+                            inner.call(req).await
+                        }
+                        Err(e) => Ok(ApiError::Auth(e).into_response()),
+                    }
+                }))
+            }
+        }
+    }
+}
+
+/// The token a request presents, and what could be decided about it
+/// without waiting (`None`: its key must be fetched first).
+struct Presented {
+    token: AccessToken,
+    by: AuthenticatedBy,
+    session: Option<SessionBinding>,
+    decided: Option<Result<Principal, AuthError>>,
+}
+
+/// Finds the request's token and verifies it if that needs no waiting.
+fn presented(state: &AppState, headers: &HeaderMap) -> Result<Presented, ApiError> {
+    match credentials(headers, state.cookies.names().access) {
+        Ok(c) => {
+            let by = c.scheme().into();
+            let session = session_binding(state, headers, by);
+            let decided = state.verifier.verify_now(c.token(), session.as_ref());
+            Ok(Presented {
+                token: c.keep(),
+                by,
+                session,
+                decided,
+            })
+        }
         Err(NoCredentials::Missing) => {
-            match chunked_cookie_token(req.headers(), &state.cookies.names().access_chunks) {
-                Ok(Some(token)) => (token, AuthenticatedBy::Cookie),
+            match chunked_cookie_token(headers, &state.cookies.names().access_chunks) {
+                Ok(Some(token)) => {
+                    let by = AuthenticatedBy::Cookie;
+                    let session = session_binding(state, headers, by);
+                    let decided = state.verifier.verify_now(token.expose(), session.as_ref());
+                    Ok(Presented {
+                        token,
+                        by,
+                        session,
+                        decided,
+                    })
+                }
                 Ok(None) | Err(NoCredentials::Missing) => {
                     tracing::debug!(reason = "no access token", "request refused");
-                    return ApiError::MissingCredentials.into_response();
+                    Err(ApiError::MissingCredentials)
                 }
                 Err(NoCredentials::Unusable(reason)) => {
                     tracing::debug!(reason, "request refused");
-                    return ApiError::Auth(AuthError::Unauthenticated).into_response();
+                    Err(ApiError::Auth(AuthError::Unauthenticated))
                 }
             }
         }
         Err(NoCredentials::Unusable(reason)) => {
             tracing::debug!(reason, "request refused");
-            return ApiError::Auth(AuthError::Unauthenticated).into_response();
+            Err(ApiError::Auth(AuthError::Unauthenticated))
         }
-    };
-    let session = session_binding(&state, &req, by);
-    match state
-        .verifier
-        .verify(token.expose(), session.as_ref())
-        .await
-    {
-        Ok(principal) => {
-            req.extensions_mut().insert(Verified {
-                principal,
-                token,
-                by,
-            });
-            next.run(req).await
-        }
-        Err(e) => ApiError::Auth(e).into_response(),
     }
 }
 
@@ -98,12 +214,16 @@ pub async fn require_principal(
 /// Security: only a cookie-authenticated request may use the session cookie;
 /// a Bearer caller's tenant comes from its access token alone (CONTRACT.md).
 /// A cookie that does not decrypt counts as absent (fail closed: `missing_org`).
-fn session_binding(state: &AppState, req: &Request, by: AuthenticatedBy) -> Option<SessionBinding> {
+fn session_binding(
+    state: &AppState,
+    headers: &HeaderMap,
+    by: AuthenticatedBy,
+) -> Option<SessionBinding> {
     if state.settings.tokens.org_id_source != OrgIdSource::IdToken || by != AuthenticatedBy::Cookie
     {
         return None;
     }
-    state.cookies.read_session(req.headers())
+    state.cookies.read_session(headers)
 }
 
 /// Fails closed when a route reads what only the guard provides.

@@ -18,7 +18,9 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
 use super::cache::{DEFAULT_CACHE_CAPACITY, TokenCache, VerifiedToken};
 use super::claims::AccessClaims;
-use crate::auth::{AuthError, Principal, SessionBinding, TokenFacts, resolve_tenant, split_scopes};
+use crate::auth::{
+    AuthError, Identity, Principal, SessionBinding, TokenFacts, resolve_tenant, split_scopes,
+};
 use crate::config::{OrgIdSource, Settings};
 use crate::jwks::{KeyStore, RefetchOutcome};
 
@@ -57,6 +59,21 @@ impl std::fmt::Debug for TokenVerifier {
 pub(super) fn refuse(reason: &'static str) -> AuthError {
     tracing::debug!(reason, "access token refused");
     AuthError::Unauthenticated
+}
+
+/// The `kid` of an RS256 token's header, read unverified only to choose
+/// the key; nothing in it is trusted beyond that. An `alg` jsonwebtoken does
+/// not know (`none`) fails here, as does a token longer than [`MAX_TOKEN_LEN`].
+fn header_kid(token: &str) -> Result<String, AuthError> {
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(refuse("token too long"));
+    }
+    let header =
+        jsonwebtoken::decode_header(token).map_err(|_| refuse("malformed token or header"))?;
+    if header.alg != Algorithm::RS256 {
+        return Err(refuse("algorithm is not RS256"));
+    }
+    header.kid.ok_or_else(|| refuse("no kid"))
 }
 
 impl TokenVerifier {
@@ -121,69 +138,108 @@ impl TokenVerifier {
         token: &str,
         session: Option<&SessionBinding>,
     ) -> Result<Principal, AuthError> {
-        let verified = self.verified_token(token).await?;
-        let org_id = resolve_tenant(
-            TokenFacts {
-                sub: &verified.sub,
-                origin_jti: verified.origin_jti.as_deref(),
-                org_claim: verified.org_claim.as_deref(),
-            },
-            self.org_source,
-            session,
-        )?;
-        Ok(Principal {
-            org_id,
-            scopes: verified.scopes.clone(),
-            sub: verified.sub.clone(),
-            username: verified.username.clone(),
-            groups: verified.groups.clone(),
-            client_id: verified.client_id.clone(),
-            exp: verified.exp,
-        })
+        if let Some(decided) = self.verify_now(token, session) {
+            return decided;
+        }
+        // The token names a key the key set does not hold: a shared refetch
+        // (at most one per cool-down window), then the full verification.
+        let generation = self.keys.generation();
+        let now = jsonwebtoken::get_current_timestamp();
+        let kid = header_kid(token)?;
+        let keys = self.keys_with(&kid).await?;
+        let key = keys.get(&kid).ok_or_else(|| refuse("unknown kid"))?;
+        let claims = self.checked_claims(token, key)?;
+        let verified = self.remember(token, generation, now, claims);
+        self.principal(&verified, session)
     }
 
-    /// The cached verification of `token`, else a full one (cached when it
-    /// succeeds).
-    async fn verified_token(&self, token: &str) -> Result<Arc<VerifiedToken>, AuthError> {
+    /// As [`TokenVerifier::verify`], without waiting: `None` when the
+    /// token's key is not in the key set (only [`TokenVerifier::verify`] may
+    /// fetch it). The guard's every request takes this path: a cache lookup,
+    /// or a signature check with the keys at hand; no lock, no `.await`.
+    pub fn verify_now(
+        &self,
+        token: &str,
+        session: Option<&SessionBinding>,
+    ) -> Option<Result<Principal, AuthError>> {
         // Read before the key snapshot the full verification takes: an entry
         // is never labelled with a newer key set than the one that verified it.
         let generation = self.keys.generation();
         let now = jsonwebtoken::get_current_timestamp();
-        if let Some(hit) = self.cache.get(token, generation, now) {
-            return Ok(hit);
-        }
-        let claims = self.verified_claims(token).await?;
+        let verified = match self.cache.get(token, generation, now) {
+            Some(hit) => hit,
+            None => {
+                let kid = match header_kid(token) {
+                    Ok(kid) => kid,
+                    Err(e) => return Some(Err(e)),
+                };
+                let keys = self.keys.snapshot();
+                let key = keys.get(&kid)?;
+                match self.checked_claims(token, key) {
+                    Ok(claims) => self.remember(token, generation, now, claims),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+        };
+        Some(self.principal(&verified, session))
+    }
+
+    /// The principal of a verified token, with its tenant for this request.
+    fn principal(
+        &self,
+        verified: &VerifiedToken,
+        session: Option<&SessionBinding>,
+    ) -> Result<Principal, AuthError> {
+        let org_id = resolve_tenant(
+            TokenFacts {
+                sub: &verified.identity.sub,
+                origin_jti: verified.origin_jti.as_deref(),
+                org_claim: verified.org_claim.as_ref(),
+            },
+            self.org_source,
+            session,
+        )?;
+        // No copy: the principal shares what the (cached) token says.
+        Ok(Principal::new(Arc::clone(&verified.identity), org_id))
+    }
+
+    /// Caches what the verified `claims` of `token` say (see [`TokenCache`]).
+    fn remember(
+        &self,
+        token: &str,
+        generation: u64,
+        now: u64,
+        claims: AccessClaims,
+    ) -> Arc<VerifiedToken> {
         let verified = Arc::new(VerifiedToken {
-            org_claim: claims.string_claim(&self.org_claim).map(str::to_owned),
+            org_claim: claims.string_claim(&self.org_claim).map(Arc::from),
             origin_jti: claims.login_id().map(str::to_owned),
-            scopes: split_scopes(claims.scope.as_deref()),
-            sub: claims.sub,
-            username: claims.username,
-            client_id: claims.client_id,
-            exp: claims.exp,
-            groups: claims.groups,
+            identity: Arc::new(Identity {
+                scopes: split_scopes(claims.scope.as_deref()),
+                sub: claims.sub,
+                username: claims.username,
+                client_id: claims.client_id,
+                exp: claims.exp,
+                groups: claims.groups,
+            }),
         });
         self.cache
             .insert(token, generation, Arc::clone(&verified), now);
-        Ok(verified)
+        verified
     }
 
-    /// Signature, algorithm, issuer, times, token use and app client.
+    /// Signature, algorithm, issuer, times, token use and app client, the
+    /// key set fetched when it lacks the token's key (for callers that do
+    /// not cache: the id-token check at sign-in).
     pub(super) async fn verified_claims(&self, token: &str) -> Result<AccessClaims, AuthError> {
-        if token.len() > MAX_TOKEN_LEN {
-            return Err(refuse("token too long"));
-        }
-        // The header is read unverified, only to choose the key; nothing in
-        // it is trusted beyond that. An `alg` jsonwebtoken does not know
-        // (`none`) fails here.
-        let header =
-            jsonwebtoken::decode_header(token).map_err(|_| refuse("malformed token or header"))?;
-        if header.alg != Algorithm::RS256 {
-            return Err(refuse("algorithm is not RS256"));
-        }
-        let kid = header.kid.ok_or_else(|| refuse("no kid"))?;
+        let kid = header_kid(token)?;
         let keys = self.keys_with(&kid).await?;
         let key = keys.get(&kid).ok_or_else(|| refuse("unknown kid"))?;
+        self.checked_claims(token, key)
+    }
+
+    /// Signature, algorithm, issuer, times, token use and app client, with `key`.
+    fn checked_claims(&self, token: &str, key: &DecodingKey) -> Result<AccessClaims, AuthError> {
         let data = jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation).map_err(
             |e| match e.kind() {
                 ErrorKind::ExpiredSignature => {
