@@ -3,7 +3,6 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::middleware;
 use axum::response::IntoResponse;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
@@ -28,7 +27,7 @@ pub fn router(state: AppState) -> Router {
 /// Builds the whole HTTP surface for `state`, with `api_routes` served
 /// under `/api` behind the access-token guard (see [`super::api`]).
 pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router {
-    let edge = Arc::new(mw::Edge {
+    let edge = mw::EdgeLayer::new(mw::Edge {
         metrics: Arc::clone(&state.metrics),
         csrf: Arc::clone(&state.csrf),
         timeout: state.settings.request_timeout,
@@ -36,10 +35,9 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
     // Unmatched GET/HEAD: the static site (demo page or BFF_STATIC_DIR), else 404.
     let site = site::Site::from_settings(&state.settings);
     // One `ServiceBuilder` stack, applied with one `Router::layer` call:
-    // axum boxes each `Router::layer` separately, and a `from_fn` layer
-    // clones its inner service on every call, so a chain of boxed layers
-    // costs an allocation per layer below, per layer, per request. Listed
-    // outermost first.
+    // axum boxes each `Router::layer` separately, and a layer that clones
+    // its inner service per call (as `middleware::from_fn` does) then copies
+    // every box below it, per request. Listed outermost first.
     let stack = ServiceBuilder::new()
         // Every response (errors, 404s, preflights, panics) gets these.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -65,7 +63,7 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
         // errors included, carries the CORS headers.
         .option_layer(cors::layer(&state.settings.allowed_origins))
         // Request id, access log, metrics, Cookie size, CSRF, timeout.
-        .layer(middleware::from_fn_with_state(edge, mw::edge))
+        .layer(edge)
         .layer(CatchPanicLayer::custom(panicked))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     service_routes(api::router(&state, api_routes))

@@ -46,6 +46,28 @@ async fn garbage_in_the_access_cookie_is_unauthenticated() {
 }
 
 #[tokio::test]
+async fn a_valid_token_quoted_or_with_extra_characters_is_unauthenticated() {
+    let jwks = JwksServer::start(&[&KEY_A]).await;
+    let app = TestApp::spawn(&jwks).await;
+    let token = Mint::access().sign(&KEY_A);
+    // Verified once as is, so that the variants below meet a warm cache.
+    assert_eq!(app.get_bearer("/api/me", &token).await.status(), 200);
+    for value in [
+        format!("\"{token}\""),
+        format!("{token}!"),
+        format!("{token} x"),
+        format!("{token}=="),
+    ] {
+        let response = app
+            .get_with_cookie_header("/api/me", &format!("{ACCESS_COOKIE}={value}"))
+            .await;
+        assert_problem(response, 401, "unauthenticated", &token).await;
+        let response = app.get_bearer("/api/me", &value).await;
+        assert_problem(response, 401, "unauthenticated", &token).await;
+    }
+}
+
+#[tokio::test]
 async fn two_access_cookies_are_unauthenticated_even_when_one_is_valid() {
     let jwks = JwksServer::start(&[&KEY_A]).await;
     let app = TestApp::spawn(&jwks).await;
