@@ -42,30 +42,39 @@ use super::routes::Routes;
 use crate::auth::Principal;
 use crate::state::AppState;
 
+/// Where the protected surface lives. The access cookie's `Path=/api`
+/// sends the cookie nowhere else.
+pub const PREFIX: &str = "/api";
+
 /// Puts the guard in front of every route of `routes` (and of its fallback),
 /// so that each handler runs only for a verified access token.
 pub fn protect(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     routes.layer(GuardLayer::new(state.clone()))
 }
 
-/// The `/api` router: the built-in routes plus `extra`, all behind the guard.
-/// Nest it at `/api`: the access cookie's `Path=/api` sends it nowhere else.
-pub fn router(state: &AppState, extra: Router<AppState>) -> Routes {
-    let state = state.clone();
+/// The `/api` routes: the built-in ones plus `extra` (paths relative to
+/// `/api`), and a 404/405 problem for anything else under `/api`.
+///
+/// Security: none of it is reachable without the guard, which the service's
+/// middleware stack runs for every path under [`PREFIX`] (see
+/// [`GuardLayer::under`]): unknown paths and wrong methods included, so an
+/// anonymous caller learns nothing about which routes exist. The built-in
+/// routes are mounted at their full paths rather than nested: the guard's
+/// hot path pays no prefix stripping.
+pub fn router(extra: Router<AppState>) -> Routes {
     own_routes().map_router(move |routes| {
-        let routes = routes
-            .merge(extra)
-            // Security: unknown paths under /api are behind the guard too, so
-            // an anonymous caller learns nothing about which routes exist.
-            .fallback(|| async { ApiError::NotFound })
-            .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
-        protect(routes, &state)
+        routes.nest(
+            PREFIX,
+            extra
+                .fallback(|| async { ApiError::NotFound })
+                .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed }),
+        )
     })
 }
 
-/// The service's own `/api` routes (relative to `/api`).
+/// The service's own `/api` routes.
 pub(super) fn own_routes() -> Routes {
-    Routes::new()
+    Routes::under(PREFIX)
         .get("/me", me)
         .get("/me/attributes", attributes)
 }

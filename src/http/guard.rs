@@ -59,11 +59,25 @@ struct Verified {
 #[derive(Debug, Clone)]
 pub struct GuardLayer {
     state: AppState,
+    only_under: Option<&'static str>,
 }
 
 impl GuardLayer {
+    /// Guards every request.
     pub fn new(state: AppState) -> Self {
-        Self { state }
+        Self {
+            state,
+            only_under: None,
+        }
+    }
+
+    /// Guards the requests for `prefix` and the paths under it (`/api`,
+    /// `/api/...`), and lets every other request through untouched.
+    pub fn under(state: AppState, prefix: &'static str) -> Self {
+        Self {
+            state,
+            only_under: Some(prefix),
+        }
     }
 }
 
@@ -74,8 +88,15 @@ impl<S> Layer<S> for GuardLayer {
         Guard {
             inner,
             state: self.state.clone(),
+            only_under: self.only_under,
         }
     }
+}
+
+/// True when `path` is `prefix` or under it (`/api`, `/api/me`; not `/apis`).
+fn is_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The service of [`GuardLayer`].
@@ -89,6 +110,7 @@ impl<S> Layer<S> for GuardLayer {
 pub struct Guard<S> {
     inner: S,
     state: AppState,
+    only_under: Option<&'static str>,
 }
 
 type Refused = BoxFuture<'static, Result<Response, Infallible>>;
@@ -111,6 +133,11 @@ where
     }
 
     fn call(&mut self, mut req: Request) -> Self::Future {
+        if let Some(prefix) = self.only_under
+            && !is_under(req.uri().path(), prefix)
+        {
+            return Either::Left(self.inner.call(req));
+        }
         let presented = match presented(&self.state, req.headers()) {
             Ok(presented) => presented,
             Err(refused) => return Either::Right(answer(refused.into_response())),
@@ -300,6 +327,16 @@ mod tests {
                 .expect("body");
             let problem: serde_json::Value = serde_json::from_slice(&body).expect("problem");
             assert_eq!(problem["code"], "internal");
+        }
+    }
+
+    #[test]
+    fn the_prefix_covers_itself_and_its_subpaths_only() {
+        for path in ["/api", "/api/", "/api/me", "/api/x/y"] {
+            assert!(is_under(path, "/api"), "{path}");
+        }
+        for path in ["/", "/apis", "/ap", "/auth/api", "/API/me"] {
+            assert!(!is_under(path, "/api"), "{path}");
         }
     }
 

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use tower::ServiceBuilder;
 
+use super::guard::GuardLayer;
 use super::json::BODY_LIMIT;
 use super::middleware as mw;
 use super::problem::ApiError;
@@ -65,8 +66,11 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
         // Request id, access log, metrics, Cookie size, CSRF, timeout.
         .layer(edge)
         .layer(CatchPanicLayer::custom(panicked))
+        // Every path under /api: the built-in routes, the library user's
+        // routes, and 404/405 answers there.
+        .layer(GuardLayer::under(state.clone(), api::PREFIX))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
-    service_routes(api::router(&state, api_routes))
+    service_routes(api::router(api_routes))
         .into_router()
         .fallback(move |req: axum::extract::Request| site.clone().serve(req))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -81,7 +85,7 @@ fn service_routes(api: Routes) -> Routes {
         .get("/readyz", health::readyz)
         .get("/openapi.json", openapi::document)
         .nest("/auth", super::auth::routes())
-        .nest("/api", api)
+        .merge(api)
 }
 
 /// The method and path of every route the service mounts itself (routes a

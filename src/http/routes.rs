@@ -24,6 +24,8 @@ pub struct Route {
 pub struct Routes {
     router: Router<AppState>,
     list: Vec<Route>,
+    /// Prepended to every path mounted with `get`/`post`.
+    prefix: &'static str,
 }
 
 impl Routes {
@@ -31,11 +33,23 @@ impl Routes {
         Self::default()
     }
 
-    fn record(mut self, method: &'static str, path: &str) -> Self {
-        self.list.push(Route {
-            method,
-            path: path.to_owned(),
-        });
+    /// Routes whose paths are given relative to `prefix` and mounted at the
+    /// full path: the same URLs as [`Routes::nest`] under `prefix`, without
+    /// the per-request prefix stripping of a nested router (for the hot
+    /// `/api` routes).
+    pub fn under(prefix: &'static str) -> Self {
+        Self {
+            prefix,
+            ..Self::default()
+        }
+    }
+
+    fn full(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
+    }
+
+    fn record(mut self, method: &'static str, path: String) -> Self {
+        self.list.push(Route { method, path });
         self
     }
 
@@ -46,7 +60,8 @@ impl Routes {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.router = self.router.route(path, get(handler));
+        let path = self.full(path);
+        self.router = self.router.route(&path, get(handler));
         self.record("GET", path)
     }
 
@@ -57,7 +72,8 @@ impl Routes {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.router = self.router.route(path, post(handler));
+        let path = self.full(path);
+        self.router = self.router.route(&path, post(handler));
         self.record("POST", path)
     }
 
@@ -68,6 +84,13 @@ impl Routes {
             method: r.method,
             path: format!("{prefix}{}", r.path),
         }));
+        self
+    }
+
+    /// Mounts `other`'s routes (full paths) next to these.
+    pub fn merge(mut self, other: Routes) -> Self {
+        self.router = self.router.merge(other.router);
+        self.list.extend(other.list);
         self
     }
 

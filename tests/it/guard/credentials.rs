@@ -152,3 +152,35 @@ async fn unknown_paths_under_api_are_behind_the_guard() {
         .await;
     assert_problem(signed_in, 404, "not_found", "").await;
 }
+
+#[tokio::test]
+async fn wrong_methods_and_the_bare_prefix_under_api_are_behind_the_guard_too() {
+    let jwks = JwksServer::start(&[&KEY_A]).await;
+    let app = TestApp::spawn(&jwks).await;
+    let token = Mint::access().sign(&KEY_A);
+    // A Bearer caller needs no CSRF header, so the guard is what answers.
+    for (method, path, signed_in_status, code) in [
+        ("DELETE", "/api/me", 405, "method_not_allowed"),
+        ("PUT", "/api/me/attributes", 405, "method_not_allowed"),
+        ("GET", "/api", 404, "not_found"),
+        ("GET", "/api/", 404, "not_found"),
+    ] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let anonymous = app
+            .http
+            .request(method.clone(), app.url(path))
+            .header("authorization", "Bearer not.a.token")
+            .send()
+            .await
+            .expect("request");
+        assert_problem(anonymous, 401, "unauthenticated", "").await;
+        let signed_in = app
+            .http
+            .request(method, app.url(path))
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+            .await
+            .expect("request");
+        assert_problem(signed_in, signed_in_status, code, &token).await;
+    }
+}
