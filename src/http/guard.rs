@@ -2,10 +2,11 @@
 //! verified access token, and the extractors handlers use to get what it
 //! verified ([`Principal`], [`AccessToken`]).
 //!
-//! The middleware is applied to the `/api` router only (see
-//! [`super::api`]). The extractors fail closed: on a route mounted without
-//! the guard they answer 500 `internal` (and log it) rather than serve an
-//! unauthenticated request.
+//! The service's middleware stack runs it for every path under `/api`
+//! ([`GuardLayer::under`], see [`super::api`]); [`super::api::protect`] puts
+//! it on a router of one's own. The extractors fail closed: on a route
+//! mounted without the guard they answer 500 `internal` (and log it) rather
+//! than serve an unauthenticated request.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -113,9 +114,11 @@ pub struct Guard<S> {
     only_under: Option<&'static str>,
 }
 
-type Refused = BoxFuture<'static, Result<Response, Infallible>>;
+/// The future of a request that does not go straight to the inner service:
+/// a refusal, or the wait for a key.
+type Boxed = BoxFuture<'static, Result<Response, Infallible>>;
 
-fn answer(response: Response) -> Refused {
+fn answer(response: Response) -> Boxed {
     Box::pin(std::future::ready(Ok(response)))
 }
 
@@ -126,7 +129,7 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Either<S::Future, Refused>;
+    type Future = Either<S::Future, Boxed>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
