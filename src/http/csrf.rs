@@ -10,6 +10,9 @@
 
 use axum::http::{HeaderMap, Method, header};
 
+use super::api;
+use super::routes::is_under;
+
 /// The header (and its only accepted value) that marks a request as sent by script.
 pub const CSRF_HEADER: &str = "x-csrf";
 
@@ -69,11 +72,7 @@ pub fn check(
     if !is_unsafe(method) {
         return Ok(());
     }
-    let under = |prefix: &str| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    };
-    let guarded = under("/auth") || (under("/api") && !has_bearer(headers));
+    let guarded = is_under(path, "/auth") || (is_under(path, api::PREFIX) && !has_bearer(headers));
     if !guarded {
         return Ok(());
     }

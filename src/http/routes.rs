@@ -112,3 +112,25 @@ impl Routes {
         self.router
     }
 }
+
+/// True when `path` is `prefix` or under it (`/api`, `/api/me`; not `/apis`):
+/// what a router nested at `prefix` would answer.
+pub fn is_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prefix_covers_itself_and_its_subpaths_only() {
+        for path in ["/api", "/api/", "/api/me", "/api/x/y"] {
+            assert!(is_under(path, "/api"), "{path}");
+        }
+        for path in ["/", "/apis", "/ap", "/auth/api", "/API/me"] {
+            assert!(!is_under(path, "/api"), "{path}");
+        }
+    }
+}

@@ -263,16 +263,8 @@ async fn the_new_password_challenge_against_moto() {
         return;
     };
     let pool = MotoPool::create(&url, false).await;
-    pool.admin
-        .admin_create_user()
-        .user_pool_id(&pool.pool_id)
-        .username("frank")
-        .temporary_password("Temp-Passw0rd!")
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .user_attributes(super::attr("custom:org_id", "org-frank"))
-        .send()
-        .await
-        .unwrap();
+    pool.user_with_temporary_password("frank", "Temp-Passw0rd!", "org-frank")
+        .await;
     let app = pool.service().await;
     let mut jar = Jar::default();
     let r = post(
@@ -482,16 +474,8 @@ async fn after_the_new_password_challenge_api_me_shows_the_org_against_moto() {
         return;
     };
     let pool = MotoPool::create(&url, true).await;
-    pool.admin
-        .admin_create_user()
-        .user_pool_id(&pool.pool_id)
-        .username("judy")
-        .temporary_password("Temp-Passw0rd!")
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .user_attributes(super::attr("custom:org_id", "org-judy"))
-        .send()
-        .await
-        .unwrap();
+    pool.user_with_temporary_password("judy", "Temp-Passw0rd!", "org-judy")
+        .await;
     let app = pool.service().await;
     let mut jar = Jar::default();
     let r = post(

@@ -167,6 +167,21 @@ impl MotoPool {
             .expect("moto sets custom:org_id");
     }
 
+    /// A user created by an administrator with a temporary password and a
+    /// tenant: the first sign-in meets NEW_PASSWORD_REQUIRED.
+    pub async fn user_with_temporary_password(&self, username: &str, password: &str, org: &str) {
+        self.admin
+            .admin_create_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .temporary_password(password)
+            .message_action(MessageActionType::Suppress)
+            .user_attributes(attr("custom:org_id", org))
+            .send()
+            .await
+            .expect("moto creates a user");
+    }
+
     /// A confirmed user with a permanent password and a tenant.
     pub async fn confirmed_user(&self, username: &str, password: &str, org: &str) {
         self.admin
