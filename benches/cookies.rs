@@ -17,6 +17,7 @@ fn cookies(c: &mut Criterion) {
     let session = RefreshSession {
         username: "5f1e0a2c-0000-4000-8000-00000000000a".to_owned(),
         refresh_token: "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ".repeat(29),
+        origin_jti: Some("2f8e4c1a-0000-4000-8000-00000000000b".to_owned()),
     };
     let sealed = cookies.seal_refresh(&session);
     assert_eq!(cookies.open_refresh(&sealed).as_ref(), Some(&session));

@@ -2,7 +2,8 @@
 //! belong to a tenant (organisation).
 //!
 //! Why this example exists: it shows the one rule multi-tenant handlers must
-//! follow. The tenant comes from the verified [`Principal`] (`org_id`), never
+//! follow. The tenant comes from the verified token (the [`Tenant`]
+//! extractor, which answers 403 `missing_org` for a user without one), never
 //! from the request (a path segment, a query parameter, a body field), and
 //! every read and write is keyed by it; so a user of one organisation cannot
 //! read, list or guess their way into another's data.
@@ -24,7 +25,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use cognito_bff::auth::{AuthError, Principal};
-use cognito_bff::http::{ApiError, ApiJson};
+use cognito_bff::http::{ApiError, ApiJson, Tenant};
 use cognito_bff::{App, AppState};
 use serde::{Deserialize, Serialize};
 
@@ -75,14 +76,14 @@ pub fn routes() -> Router<AppState> {
 
 /// The caller's organisation's notes, and only those.
 async fn list(
-    principal: Principal,
+    tenant: Tenant,
     Extension(notes): Extension<Notes>,
 ) -> Result<Json<Vec<Note>>, ApiError> {
     let tenants = notes.lock()?;
     Ok(Json(
         tenants
             .by_org
-            .get(principal.org_id())
+            .get(tenant.as_str())
             .cloned()
             .unwrap_or_default(),
     ))
@@ -91,6 +92,7 @@ async fn list(
 /// Adds a note to the caller's organisation.
 async fn add(
     principal: Principal,
+    tenant: Tenant,
     Extension(notes): Extension<Notes>,
     ApiJson(new): ApiJson<NewNote>,
 ) -> Result<(StatusCode, Json<Note>), ApiError> {
@@ -103,7 +105,7 @@ async fn add(
     };
     tenants
         .by_org
-        .entry(principal.org_id().to_owned())
+        .entry(tenant.as_str().to_owned())
         .or_default()
         .push(note.clone());
     Ok((StatusCode::CREATED, Json(note)))
@@ -112,14 +114,14 @@ async fn add(
 /// One note of the caller's organisation. Another organisation's note is
 /// "not found", not "forbidden": its existence is not revealed either.
 async fn one(
-    principal: Principal,
+    tenant: Tenant,
     Extension(notes): Extension<Notes>,
     Path(id): Path<u64>,
 ) -> Result<Json<Note>, ApiError> {
     let tenants = notes.lock()?;
     tenants
         .by_org
-        .get(principal.org_id())
+        .get(tenant.as_str())
         .and_then(|org| org.iter().find(|n| n.id == id))
         .cloned()
         .map(Json)

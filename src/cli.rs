@@ -35,6 +35,10 @@ pub enum Command {
         /// Keep state and signing keys in this directory across restarts.
         #[arg(long)]
         data_dir: Option<PathBuf>,
+        /// Allow a non-loopback --listen address and any Host header (for a
+        /// compose network or a second machine; never on a shared network).
+        #[arg(long)]
+        allow_remote: bool,
     },
     /// Manage Cognito user pools, app clients, domains and users (AWS or --endpoint-url).
     Admin(AdminArgs),
@@ -68,9 +72,11 @@ pub async fn run() -> ExitCode {
             println!("{settings:#?}");
             ExitCode::SUCCESS
         }
-        Command::LocalCognito { listen, data_dir } => {
-            run_local_cognito(settings, listen, data_dir).await
-        }
+        Command::LocalCognito {
+            listen,
+            data_dir,
+            allow_remote,
+        } => run_local_cognito(settings, listen, data_dir, allow_remote).await,
     }
 }
 
@@ -101,6 +107,7 @@ async fn run_local_cognito(
     settings: Settings,
     listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
+    allow_remote: bool,
 ) -> ExitCode {
     telemetry::init(settings.json_logs);
     let Some(seed) = settings.local_cognito.seed.clone() else {
@@ -112,6 +119,7 @@ async fn run_local_cognito(
         data_dir: data_dir.or(settings.local_cognito.data_dir.clone()),
         seed,
         code_ttl: settings.local_cognito.code_ttl,
+        allow_remote,
     };
     match LocalCognito::start(options).await {
         Ok(lc) => {

@@ -1,6 +1,9 @@
-//! Rate limits on the routes that reach Cognito with a username or a code
-//! (sign-in, challenges, sign-up, confirmation, code requests, password
-//! reset): one token bucket per client address and one per username.
+//! Rate limits on the routes that reach Cognito: one token bucket per
+//! client address, plus one per username (sign-in, challenges, sign-up,
+//! confirmation, code requests, password reset) or one per session, keyed
+//! by the refresh token's digest (refresh and sign-out, so that a replayed
+//! cookie cannot make the service call Cognito without end). The session
+//! buckets take the per-username settings.
 //!
 //! Handlers call [`RateLimits::check`] after parsing and checking their body
 //! (the body is read once; malformed requests cost nothing and reach no
@@ -11,8 +14,8 @@
 //!
 //! Memory is bounded: buckets that are full again are dropped every
 //! [`PRUNE_EVERY`], and at once when more than [`MAX_KEYS`] are held.
-//! Usernames are never stored: the key is a salted hash of the lower-cased
-//! name (the salt is random per process).
+//! Usernames and tokens are never stored: the key is a salted hash of the
+//! lower-cased name or of the token's digest (the salt is random per process).
 
 use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
@@ -52,7 +55,7 @@ impl IpKey {
     }
 }
 
-/// A salted hash of a lower-cased username.
+/// A salted hash of a lower-cased username or of a refresh token's digest.
 type UserKey = [u8; 16];
 
 struct Limiter<K: std::hash::Hash + Eq + Clone> {
@@ -88,6 +91,7 @@ impl<K: std::hash::Hash + Eq + Clone> Limiter<K> {
 pub struct RateLimits {
     per_ip: Option<Limiter<IpKey>>,
     per_username: Option<Limiter<UserKey>>,
+    per_session: Option<Limiter<UserKey>>,
     salt: [u8; 16],
     clock: DefaultClock,
     metrics: Arc<Metrics>,
@@ -107,6 +111,7 @@ impl RateLimits {
         Self {
             per_ip: settings.per_ip.as_ref().and_then(Limiter::new),
             per_username: settings.per_username.as_ref().and_then(Limiter::new),
+            per_session: settings.per_username.as_ref().and_then(Limiter::new),
             salt: rand::random(),
             clock: DefaultClock::default(),
             metrics,
@@ -114,9 +119,13 @@ impl RateLimits {
     }
 
     fn user_key(&self, username: &str) -> UserKey {
+        self.salted(username.to_lowercase().as_bytes())
+    }
+
+    fn salted(&self, bytes: &[u8]) -> UserKey {
         let mut hash = Sha256::new();
         hash.update(self.salt);
-        hash.update(username.to_lowercase().as_bytes());
+        hash.update(bytes);
         let digest = hash.finalize();
         let mut key = [0u8; 16];
         key.copy_from_slice(&digest[..16]);
@@ -140,6 +149,22 @@ impl RateLimits {
         Ok(())
     }
 
+    /// Takes a token from the client's bucket, then from the session's
+    /// (`token_digest`: the SHA-256 of its refresh token). As [`Self::check`].
+    pub fn check_session(&self, client: IpAddr, token_digest: &[u8; 32]) -> Result<(), AuthError> {
+        if let Some(limiter) = &self.per_ip
+            && let Err(wait) = limiter.check(&IpKey::new(client), &self.clock)
+        {
+            return Err(self.refuse(LimitKind::Ip, wait));
+        }
+        if let Some(limiter) = &self.per_session
+            && let Err(wait) = limiter.check(&self.salted(token_digest), &self.clock)
+        {
+            return Err(self.refuse(LimitKind::Session, wait));
+        }
+        Ok(())
+    }
+
     fn refuse(&self, kind: LimitKind, wait: Duration) -> AuthError {
         self.metrics.rate_limited(kind);
         tracing::info!(limit = kind.as_str(), "request refused by a rate limit");
@@ -154,6 +179,9 @@ impl RateLimits {
             l.prune();
         }
         if let Some(l) = &self.per_username {
+            l.prune();
+        }
+        if let Some(l) = &self.per_session {
             l.prune();
         }
     }
@@ -235,6 +263,20 @@ mod tests {
         l.check(ip("192.0.2.2"), Some("alice")).unwrap();
         assert!(l.check(ip("192.0.2.3"), Some("ALICE")).is_err());
         l.check(ip("192.0.2.3"), Some("bob")).unwrap();
+    }
+
+    #[test]
+    fn sessions_have_buckets_of_their_own_beside_the_address() {
+        let l = limits((1000, 1000), (10, 2));
+        l.check_session(ip("192.0.2.1"), &[1; 32]).unwrap();
+        l.check_session(ip("192.0.2.2"), &[1; 32]).unwrap();
+        assert!(l.check_session(ip("192.0.2.3"), &[1; 32]).is_err());
+        l.check_session(ip("192.0.2.3"), &[2; 32]).unwrap();
+        // The username buckets are apart from the session buckets.
+        l.check(ip("192.0.2.3"), Some("alice")).unwrap();
+        let tight = limits((60, 1), (100, 100));
+        tight.check(ip("192.0.2.1"), None).unwrap();
+        assert!(tight.check_session(ip("192.0.2.1"), &[3; 32]).is_err());
     }
 
     #[test]

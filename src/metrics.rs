@@ -92,6 +92,8 @@ struct KindLabels {
 pub enum LimitKind {
     Ip,
     Username,
+    /// Per refresh token (refresh and sign-out).
+    Session,
 }
 
 impl LimitKind {
@@ -99,6 +101,7 @@ impl LimitKind {
         match self {
             Self::Ip => "ip",
             Self::Username => "username",
+            Self::Session => "session",
         }
     }
 }

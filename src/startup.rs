@@ -250,6 +250,7 @@ async fn start_local_cognito(settings: &mut Settings) -> Result<LocalCognito, St
         data_dir: settings.local_cognito.data_dir.clone(),
         seed,
         code_ttl: settings.local_cognito.code_ttl,
+        allow_remote: false,
     })
     .await?;
     tracing::warn!(

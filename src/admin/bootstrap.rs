@@ -74,6 +74,8 @@ pub async fn run(admin: &Admin, args: BootstrapArgs) -> Result<Output, AdminErro
             secret: false,
             refresh_rotation: args.refresh_rotation,
             auth_flows: Vec::new(),
+            // The standard ones: the tenant stays the administrators' to set.
+            write_attributes: Vec::new(),
         },
     )
     .await

@@ -1,7 +1,13 @@
 //! `admin client create`: an app client shaped for the BFF by default —
 //! USER_PASSWORD_AUTH + REFRESH_TOKEN_AUTH, token revocation on, user
-//! existence errors prevented — optionally with a secret and refresh token
-//! rotation.
+//! existence errors prevented, write attributes limited to the standard
+//! ones — optionally with a secret and refresh token rotation.
+//!
+//! Security: Cognito lets an app client write every attribute unless its
+//! WriteAttributes say otherwise, and a signed-in user holds an access token
+//! of that client: with it they can call Cognito's UpdateUserAttributes
+//! directly, without the BFF. So the tenant attribute (`custom:org_id`) is
+//! left out of the client's write attributes; only administrators set it.
 //!
 //! The client secret is the one secret the admin CLI ever prints, and only
 //! here, because showing it once is the point of `--secret`.
@@ -17,6 +23,28 @@ use super::{Admin, AdminError};
 
 /// The flows the BFF uses, and the default of `client create`.
 pub const BFF_FLOWS: &[&str] = &["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+
+/// The default write attributes of `client create`: Cognito's standard
+/// attributes a user may set (not the `*_verified` flags), no `custom:*`.
+pub const USER_WRITABLE: &[&str] = &[
+    "address",
+    "birthdate",
+    "email",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "picture",
+    "preferred_username",
+    "profile",
+    "updated_at",
+    "website",
+    "zoneinfo",
+];
 
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
@@ -45,6 +73,11 @@ pub struct CreateClient {
     /// An explicit auth flow, repeatable (default: ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH).
     #[arg(long = "auth-flow", value_name = "FLOW")]
     pub auth_flows: Vec<String>,
+    /// An attribute users may write through this client, repeatable
+    /// (default: the standard attributes, never `custom:org_id`: a user must
+    /// not choose their own tenant).
+    #[arg(long = "write-attribute", value_name = "NAME")]
+    pub write_attributes: Vec<String>,
 }
 
 pub async fn run(admin: &Admin, cmd: ClientCommand) -> Result<Value, AdminError> {
@@ -74,6 +107,15 @@ pub async fn create(admin: &Admin, args: &CreateClient) -> Result<UserPoolClient
     for f in &flows {
         req = req.explicit_auth_flows(ExplicitAuthFlowsType::from(f.as_str()));
     }
+    if args.write_attributes.is_empty() {
+        for a in USER_WRITABLE {
+            req = req.write_attributes(*a);
+        }
+    } else {
+        for a in &args.write_attributes {
+            req = req.write_attributes(a);
+        }
+    }
     if args.refresh_rotation {
         let rotation = RefreshTokenRotationType::builder()
             .feature(FeatureType::Enabled)
@@ -102,6 +144,7 @@ pub fn client_summary(c: &UserPoolClientType, show_secret: bool) -> Value {
         "token_revocation": c.enable_token_revocation(),
         "refresh_rotation": rotation,
         "has_secret": c.client_secret().is_some(),
+        "write_attributes": c.write_attributes(),
     });
     if show_secret && let (Some(secret), Some(o)) = (c.client_secret(), out.as_object_mut()) {
         o.insert("client_secret".into(), json!(secret));

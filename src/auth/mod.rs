@@ -4,6 +4,7 @@
 mod error;
 mod model;
 mod principal;
+pub mod revocation;
 mod session;
 mod single_flight;
 mod tenant;
@@ -13,7 +14,8 @@ pub use error::AuthError;
 pub use model::{AuthOutcome, Challenge, CodeDelivery, SignUpResult, TokenSet, TotpSetup};
 pub(crate) use principal::Identity;
 pub use principal::{Principal, split_scopes};
+pub use revocation::{Revocations, TokenHash};
 pub use session::RefreshSession;
 pub use single_flight::SingleFlight;
-pub use tenant::{SessionBinding, TokenFacts, resolve_tenant};
+pub use tenant::{SessionBinding, TokenFacts, is_tenant_attribute, resolve_tenant};
 pub use user::UserAttributes;

@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use super::AuthError;
+
 /// What a verified access token says about its holder, independent of the
 /// request (the tenant may depend on the session: it is not in here).
 #[derive(Debug, PartialEq, Eq)]
@@ -31,11 +33,11 @@ pub(crate) struct Identity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     identity: Arc<Identity>,
-    org_id: Arc<str>,
+    org_id: Option<Arc<str>>,
 }
 
 impl Principal {
-    pub(crate) fn new(identity: Arc<Identity>, org_id: Arc<str>) -> Self {
+    pub(crate) fn new(identity: Arc<Identity>, org_id: Option<Arc<str>>) -> Self {
         Self { identity, org_id }
     }
 
@@ -49,11 +51,17 @@ impl Principal {
         &self.identity.username
     }
 
-    /// The tenant the caller acts for. Never empty: a token without one is
-    /// refused with `missing_org` before a `Principal` exists. Scope every
-    /// query by it.
-    pub fn org_id(&self) -> &str {
-        &self.org_id
+    /// The tenant the caller acts for; `None` for a user without one (a
+    /// self-service sign-up no administrator has placed yet). Never empty
+    /// when present. Routes that need a tenant take the `Tenant` extractor
+    /// (or call [`Principal::tenant`]) and scope every query by it.
+    pub fn org_id(&self) -> Option<&str> {
+        self.org_id.as_deref()
+    }
+
+    /// The tenant, or `MissingOrg` (403 `missing_org`) for a caller without one.
+    pub fn tenant(&self) -> Result<&Arc<str>, AuthError> {
+        self.org_id.as_ref().ok_or(AuthError::MissingOrg)
     }
 
     /// `cognito:groups`; empty when absent.
@@ -92,7 +100,7 @@ impl Serialize for Principal {
         let mut s = serializer.serialize_struct("Principal", 7)?;
         s.serialize_field("sub", self.sub())?;
         s.serialize_field("username", self.username())?;
-        s.serialize_field("org_id", self.org_id())?;
+        s.serialize_field("org_id", &self.org_id())?;
         s.serialize_field("groups", self.groups())?;
         s.serialize_field("scopes", self.scopes())?;
         s.serialize_field("client_id", self.client_id())?;
@@ -133,7 +141,7 @@ mod tests {
                 client_id: "c-1".into(),
                 exp: 42,
             }),
-            "org-a".into(),
+            Some("org-a".into()),
         );
         assert_eq!(
             serde_json::to_value(&p).expect("json"),
@@ -145,5 +153,26 @@ mod tests {
         );
         assert!(p.in_group("admins") && !p.in_group("admin"));
         assert!(p.has_scope("openid") && !p.has_scope("profile"));
+        assert_eq!(p.tenant().map(|t| &**t), Ok("org-a"));
+    }
+
+    #[test]
+    fn a_principal_without_a_tenant_serialises_a_null_org_id_and_has_no_tenant() {
+        let p = Principal::new(
+            Arc::new(Identity {
+                sub: "s-1".into(),
+                username: "ann".into(),
+                groups: vec![],
+                scopes: vec![],
+                client_id: "c-1".into(),
+                exp: 42,
+            }),
+            None,
+        );
+        assert_eq!(
+            serde_json::to_value(&p).expect("json")["org_id"],
+            serde_json::Value::Null
+        );
+        assert_eq!(p.tenant(), Err(AuthError::MissingOrg));
     }
 }

@@ -12,6 +12,10 @@ pub struct RefreshSession {
     pub username: String,
     #[serde(rename = "t")]
     pub refresh_token: String,
+    /// The `origin_jti` of the sign-in (absent in cookies sealed before it
+    /// was recorded): what sign-out revokes for the guard.
+    #[serde(rename = "j", default, skip_serializing_if = "Option::is_none")]
+    pub origin_jti: Option<String>,
 }
 
 impl fmt::Debug for RefreshSession {
@@ -19,6 +23,7 @@ impl fmt::Debug for RefreshSession {
         f.debug_struct("RefreshSession")
             .field("username", &self.username)
             .field("refresh_token", &"[REDACTED]")
+            .field("origin_jti", &self.origin_jti)
             .finish()
     }
 }

@@ -7,79 +7,98 @@
 //!   access token (set by a pre-token-generation V2 trigger).
 //! - `BFF_ORG_ID_SOURCE=id_token`: the tenant read at sign-in/refresh from
 //!   the verified id token and bound to the session (the encrypted session
-//!   cookie), accepted only when the binding names the same `sub` and
-//!   `origin_jti` as the verified access token; a caller without such a
+//!   cookie), accepted only when the binding names the very access token
+//!   presented (its `sub`, `jti` and `exp`); a caller without such a
 //!   binding (a Bearer caller) can only get its tenant from an access token
 //!   claim.
 //!
-//! Anything else is `missing_org`: the service fails closed rather than
-//! guess a tenant.
+//! Anything else is no tenant (`None`): the caller is still authenticated
+//! (`/api/me` answers with `"org_id": null`), and every route that needs a
+//! tenant refuses with `missing_org`. The service never guesses one.
 
 use std::sync::Arc;
 
-use crate::auth::AuthError;
 use crate::config::OrgIdSource;
 
-/// The tenant bound to a session at sign-in or refresh, decrypted from the
-/// session cookie (built by the cookie codec; only verified values go in).
+/// The tenant bound to one access token at sign-in or refresh, decrypted
+/// from the session cookie (built by the cookie codec; only verified values
+/// go in).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SessionBinding {
-    /// The tenant from the verified id token.
+    /// The tenant from the verified id token; `None` when it has none.
     #[serde(rename = "o")]
-    pub org_id: String,
+    pub org_id: Option<String>,
     /// The `sub` of the access token issued with that id token.
     #[serde(rename = "s")]
     pub sub: String,
-    /// The `origin_jti` of that access token: it stays the same across
-    /// refreshes of one sign-in and differs between sign-ins.
+    /// The `jti` of that access token: unique to it, so a session cookie
+    /// kept from before a refresh does not fit the refreshed token (a
+    /// tenant change takes effect at the next refresh).
     #[serde(rename = "j")]
-    pub origin_jti: String,
+    pub jti: String,
+    /// The `exp` of that access token.
+    #[serde(rename = "x")]
+    pub exp: u64,
 }
 
 /// What the verified access token says, as far as tenant resolution cares.
 #[derive(Debug, Clone, Copy)]
 pub struct TokenFacts<'a> {
     pub sub: &'a str,
-    pub origin_jti: Option<&'a str>,
+    pub jti: Option<&'a str>,
+    pub exp: u64,
     /// The configured tenant claim when it is a string; `None` when absent
     /// or of another type. Shared: the usual tenant costs no copy.
     pub org_claim: Option<&'a Arc<str>>,
 }
 
-/// The tenant of a verified access token, or `MissingOrg`.
+/// The tenant of a verified access token, `None` when it has none.
 pub fn resolve_tenant(
     token: TokenFacts<'_>,
     source: OrgIdSource,
     session: Option<&SessionBinding>,
-) -> Result<Arc<str>, AuthError> {
+) -> Option<Arc<str>> {
     if source == OrgIdSource::IdToken
         && let Some(binding) = session
     {
-        // Security: the binding counts only for the very sign-in it was made
-        // for. A session cookie copied from another login (another user, or
-        // the same user's other sign-in) names another sub or origin_jti.
-        let same_login = binding.sub == token.sub
-            && token
-                .origin_jti
-                .is_some_and(|jti| jti == binding.origin_jti);
-        if same_login && non_blank(&binding.org_id) {
-            return Ok(binding.org_id.as_str().into());
+        // Security: the binding counts only for the very access token it
+        // was made for. A session cookie copied from another login, another
+        // user, or kept from before a refresh names another sub, jti or exp.
+        let same_token = binding.sub == token.sub
+            && binding.exp == token.exp
+            && token.jti.is_some_and(|jti| jti == binding.jti);
+        if !same_token {
+            tracing::debug!(
+                reason = "session binding does not match the access token",
+                "no tenant"
+            );
+            return None;
         }
-        tracing::debug!(
-            reason = "session binding does not match the access token",
-            "tenant refused"
-        );
-        return Err(AuthError::MissingOrg);
+        return binding
+            .org_id
+            .as_deref()
+            .filter(|org| non_blank(org))
+            .map(Arc::from);
     }
     // Both sources: a tenant claim in the verified access token is signed by
     // Cognito and therefore trusted as is.
-    match token.org_claim {
-        Some(org) if non_blank(org) => Ok(Arc::clone(org)),
-        _ => {
-            tracing::debug!(reason = "no tenant claim", "tenant refused");
-            Err(AuthError::MissingOrg)
+    token.org_claim.filter(|org| non_blank(org)).cloned()
+}
+
+/// True when user attribute `name` is, or feeds, the tenant claim
+/// `claim`: the claim's own name and its `custom:` attribute (a
+/// pre-token-generation trigger maps `custom:org_id` to `org_id`), compared
+/// without regard to case. No path that writes user attributes on a user's
+/// behalf may take one of these.
+pub fn is_tenant_attribute(name: &str, claim: &str) -> bool {
+    let bare = |s: &str| {
+        let lower = s.to_ascii_lowercase();
+        match lower.strip_prefix("custom:") {
+            Some(rest) => rest.to_owned(),
+            None => lower,
         }
-    }
+    };
+    bare(name) == bare(claim)
 }
 
 /// An empty or all-blank tenant id is no tenant: it would put every such
@@ -95,7 +114,8 @@ mod tests {
     fn facts<'a>(org: Option<&'a Arc<str>>, jti: Option<&'a str>) -> TokenFacts<'a> {
         TokenFacts {
             sub: "sub-1",
-            origin_jti: jti,
+            jti,
+            exp: 1_000,
             org_claim: org,
         }
     }
@@ -104,11 +124,23 @@ mod tests {
         org.into()
     }
 
-    fn binding(sub: &str, jti: &str) -> SessionBinding {
+    fn binding(sub: &str, jti: &str, exp: u64) -> SessionBinding {
         SessionBinding {
-            org_id: "org-b".into(),
+            org_id: Some("org-b".into()),
             sub: sub.into(),
-            origin_jti: jti.into(),
+            jti: jti.into(),
+            exp,
+        }
+    }
+
+    #[test]
+    fn the_tenant_attribute_is_the_claim_with_or_without_custom_in_any_case() {
+        for name in ["org_id", "custom:org_id", "CUSTOM:Org_Id"] {
+            assert!(is_tenant_attribute(name, "org_id"), "{name}");
+            assert!(is_tenant_attribute(name, "custom:org_id"), "{name}");
+        }
+        for name in ["email", "custom:org", "org_id2", "custom:role"] {
+            assert!(!is_tenant_attribute(name, "org_id"), "{name}");
         }
     }
 
@@ -116,57 +148,68 @@ mod tests {
     fn the_access_token_claim_is_the_tenant_by_default() {
         let org = claim("org-a");
         let t = resolve_tenant(facts(Some(&org), None), OrgIdSource::AccessToken, None);
-        assert_eq!(t, Ok(org));
+        assert_eq!(t, Some(org));
     }
 
     #[test]
-    fn an_absent_empty_or_blank_claim_is_missing_org() {
+    fn an_absent_empty_or_blank_claim_is_no_tenant() {
         for org in [None, Some(claim("")), Some(claim("  "))] {
             let t = resolve_tenant(facts(org.as_ref(), None), OrgIdSource::AccessToken, None);
-            assert_eq!(t, Err(AuthError::MissingOrg), "{org:?}");
+            assert_eq!(t, None, "{org:?}");
         }
     }
 
     #[test]
     fn a_session_binding_is_ignored_when_the_source_is_the_access_token() {
-        let b = binding("sub-1", "jti-1");
+        let b = binding("sub-1", "jti-1", 1_000);
         let t = resolve_tenant(
             facts(None, Some("jti-1")),
             OrgIdSource::AccessToken,
             Some(&b),
         );
-        assert_eq!(t, Err(AuthError::MissingOrg));
+        assert_eq!(t, None);
     }
 
     #[test]
     fn a_matching_session_binding_gives_the_tenant_with_the_id_token_source() {
-        let b = binding("sub-1", "jti-1");
+        let b = binding("sub-1", "jti-1", 1_000);
         let t = resolve_tenant(facts(None, Some("jti-1")), OrgIdSource::IdToken, Some(&b));
-        assert_eq!(t, Ok(claim("org-b")));
+        assert_eq!(t, Some(claim("org-b")));
+        let none = SessionBinding { org_id: None, ..b };
+        let t = resolve_tenant(
+            facts(None, Some("jti-1")),
+            OrgIdSource::IdToken,
+            Some(&none),
+        );
+        assert_eq!(t, None);
     }
 
     #[test]
-    fn a_session_binding_from_another_login_is_refused() {
+    fn a_session_binding_of_another_token_gives_no_tenant() {
         let org = claim("org-a");
-        for b in [binding("sub-2", "jti-1"), binding("sub-1", "jti-2")] {
+        for b in [
+            binding("sub-2", "jti-1", 1_000),
+            binding("sub-1", "jti-2", 1_000),
+            binding("sub-1", "jti-1", 999),
+        ] {
             let t = resolve_tenant(
                 facts(Some(&org), Some("jti-1")),
                 OrgIdSource::IdToken,
                 Some(&b),
             );
-            assert_eq!(t, Err(AuthError::MissingOrg), "{b:?}");
+            assert_eq!(t, None, "{b:?}");
         }
-        let b = binding("sub-1", "jti-1");
+        let b = binding("sub-1", "jti-1", 1_000);
         let t = resolve_tenant(facts(None, None), OrgIdSource::IdToken, Some(&b));
-        assert_eq!(t, Err(AuthError::MissingOrg));
+        assert_eq!(t, None);
     }
 
     #[test]
     fn without_a_binding_the_id_token_source_falls_back_to_the_access_token_claim_only() {
         let org = claim("org-a");
         let t = resolve_tenant(facts(Some(&org), None), OrgIdSource::IdToken, None);
-        assert_eq!(t, Ok(org));
+        assert_eq!(t, Some(org));
         let t = resolve_tenant(facts(None, Some("jti-1")), OrgIdSource::IdToken, None);
-        assert_eq!(t, Err(AuthError::MissingOrg));
+        assert_eq!(t, None);
     }
 }

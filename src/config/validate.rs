@@ -61,6 +61,35 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         })
         .unwrap_or((None, None, None));
 
+    // Security: a pool id that is set but blank (an empty variable from a
+    // deployment template) must not fall back to local mode and its demo
+    // user; it is a mistake to report.
+    if raw
+        .cognito_user_pool_id
+        .as_deref()
+        .is_some_and(|v| v.trim().is_empty())
+    {
+        p.push(
+            "COGNITO_USER_POOL_ID",
+            "is set but blank; set the pool id, or unset the variable for local mode",
+        );
+    }
+    // Local mode (a seeded demo user, a generated cookie key) serves this
+    // machine only: a host whose pool id went missing must not serve it to
+    // the network.
+    if !production {
+        for (var, addr) in [("LISTEN", listen), ("LOCAL_COGNITO_LISTEN", local_listen)] {
+            if !addr.ip().is_loopback() {
+                p.push(
+                    var,
+                    format_args!(
+                        "`{addr}` is not a loopback address; local mode (the embedded local Cognito and its demo user) listens on 127.0.0.1 or [::1] only. To serve the network, configure a user pool and set BFF_PROFILE=production"
+                    ),
+                );
+            }
+        }
+    }
+
     // In local mode the seed names the pool and client; explicit settings win.
     let pool_id = non_empty(raw.cognito_user_pool_id).or(seed_pool.filter(|_| !production));
     let client_id = non_empty(raw.cognito_client_id).or(seed_client.filter(|_| !production));
@@ -106,6 +135,9 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
 
     let endpoint_url = non_empty(raw.cognito_endpoint_url)
         .and_then(|u| http_url(&mut p, "COGNITO_ENDPOINT_URL", &u));
+    if production {
+        plain_http_refused(&mut p, "COGNITO_ENDPOINT_URL", endpoint_url.as_ref());
+    }
     let connect_timeout = millis(
         &mut p,
         "COGNITO_CONNECT_TIMEOUT_MS",
@@ -132,7 +164,8 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         },
     };
     let jwks_url = match non_empty(raw.jwks_url) {
-        Some(u) => http_url(&mut p, "JWKS_URL", &u),
+        Some(u) => http_url(&mut p, "JWKS_URL", &u)
+            .filter(|url| !production || plain_http_refused(&mut p, "JWKS_URL", Some(url))),
         None => issuers
             .as_ref()
             .and_then(|i| i.first())
@@ -184,7 +217,7 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         .allowed_origins
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|o| origin(&mut p, &o))
+        .filter_map(|o| origin(&mut p, &o, production))
         .collect();
     let public_url = non_empty(raw.public_url).and_then(|u| http_url(&mut p, "PUBLIC_URL", &u));
     let signup_attributes = raw
@@ -198,6 +231,14 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             p.push(
                 "SIGNUP_ATTRIBUTES",
                 format_args!("`{attr}` is not an attribute name"),
+            );
+        } else if crate::auth::is_tenant_attribute(attr, &org_id_claim) {
+            // Security: a tenant is never chosen by its user.
+            p.push(
+                "SIGNUP_ATTRIBUTES",
+                format_args!(
+                    "`{attr}` is the tenant attribute (BFF_ORG_ID_CLAIM); users may never set it"
+                ),
             );
         }
     }
@@ -228,6 +269,12 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         3600,
     ));
     let cookie_secure = boolean(&mut p, "COOKIE_SECURE", raw.cookie_secure, true);
+    if production && !cookie_secure {
+        p.push(
+            "COOKIE_SECURE",
+            "is `false`; production sends cookies only with `Secure` (browsers treat http://localhost as secure, so local tests need no exception)",
+        );
+    }
     let refresh_rotation = boolean(&mut p, "REFRESH_ROTATION", raw.refresh_rotation, false);
     let data_dir = non_empty(raw.local_cognito_data_dir).map(PathBuf::from);
     let static_dir = non_empty(raw.static_dir).map(PathBuf::from);
@@ -467,9 +514,36 @@ fn millis(p: &mut Problems, var: &str, value: Option<String>, default: u64) -> D
     Duration::from_millis(ms)
 }
 
+/// True when `url` is https or on a loopback host; otherwise reports it
+/// (production): tokens, keys and credentials never cross a network in clear.
+fn plain_http_refused(p: &mut Problems, var: &str, url: Option<&Url>) -> bool {
+    let Some(url) = url else { return true };
+    if url.scheme() == "https" || is_loopback_host(url) {
+        return true;
+    }
+    p.push(
+        var,
+        format_args!(
+            "`{url}` is plain http; production requires https (plain http only on a loopback host)"
+        ),
+    );
+    false
+}
+
+/// `localhost`, `127.x.y.z` or `[::1]`.
+fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// An allowed origin must be exactly `scheme://host[:port]`: browsers send
 /// it that way, and comparing anything looser would let look-alikes in.
-fn origin(p: &mut Problems, value: &str) -> Option<String> {
+/// Production takes https origins only (and plain http on a loopback host).
+fn origin(p: &mut Problems, value: &str, production: bool) -> Option<String> {
     if value == "*" {
         p.push(
             "ALLOWED_ORIGINS",
@@ -487,6 +561,9 @@ fn origin(p: &mut Problems, value: &str) -> Option<String> {
             "ALLOWED_ORIGINS",
             format_args!("`{value}` is not an origin (scheme://host[:port], no path)"),
         );
+        return None;
+    }
+    if production && !plain_http_refused(p, "ALLOWED_ORIGINS", Some(&url)) {
         return None;
     }
     Some(url.origin().ascii_serialization())

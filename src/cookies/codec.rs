@@ -9,14 +9,15 @@
 use std::time::Duration;
 
 use axum::http::HeaderMap;
-use axum::http::header::COOKIE;
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::names::{API_PATH, AUTH_PATH, CookieNames};
+use super::scan::cookie_values;
 use crate::auth::{AuthError, RefreshSession, SessionBinding};
 use crate::config::Settings;
+use crate::verify::MAX_TOKEN_LEN;
 
 /// The cookie factory and reader, built once from the settings.
 #[derive(Clone)]
@@ -26,6 +27,8 @@ pub struct Cookies {
     /// The current key first; it alone encrypts.
     keys: Vec<Key>,
     refresh_max_age: Duration,
+    /// How much longer than its token an access or session cookie lives.
+    overlap: Duration,
 }
 
 impl std::fmt::Debug for Cookies {
@@ -51,6 +54,11 @@ impl Cookies {
             secure: settings.cookie_secure,
             keys,
             refresh_max_age: settings.refresh_cookie_max_age,
+            // The browser keeps the cookie past the token's `exp` plus the
+            // verifier's leeway, so that an SPA calling with an expired token
+            // is told `token_expired` (refresh, then retry) rather than
+            // `unauthenticated` (sign in again).
+            overlap: settings.tokens.clock_leeway + ACCESS_COOKIE_OVERLAP,
         }
     }
 
@@ -102,14 +110,23 @@ impl Cookies {
     }
 
     /// The access cookie: the token as issued, `Path=/api`, `SameSite=Lax`,
-    /// living as long as the token. A token too large for one cookie is split
-    /// into the numbered chunk cookies (and the single cookie cleared, as are
-    /// unused chunks, so the guard never mixes two tokens).
+    /// living a little longer than the token (see [`ACCESS_COOKIE_OVERLAP`]).
+    /// A token too large for one cookie is split into the numbered chunk
+    /// cookies (and the single cookie cleared, as are unused chunks, so the
+    /// guard never mixes two tokens). A token larger than the guard accepts
+    /// is refused here: its cookies would never work.
     pub fn access(
         &self,
         token: &str,
         lifetime: Duration,
     ) -> Result<Vec<Cookie<'static>>, AuthError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(AuthError::Internal(format!(
+                "Cognito issued an access token of {} bytes; the guard accepts at most {MAX_TOKEN_LEN}",
+                token.len()
+            )));
+        }
+        let lifetime = lifetime + self.overlap;
         let cookie = |name, value: &str, age| {
             self.base(name, value.to_owned(), API_PATH, SameSite::Lax, age)
         };
@@ -154,10 +171,17 @@ impl Cookies {
         )
     }
 
-    /// The session cookie (id-token tenant mode): encrypted, like the access cookie otherwise.
+    /// The session cookie (id-token tenant mode): encrypted, like the access
+    /// cookie otherwise (its lifetime included).
     pub fn session(&self, binding: &SessionBinding, lifetime: Duration) -> Cookie<'static> {
         let value = self.seal(self.names.session, binding);
-        self.base(self.names.session, value, API_PATH, SameSite::Lax, lifetime)
+        self.base(
+            self.names.session,
+            value,
+            API_PATH,
+            SameSite::Lax,
+            lifetime + self.overlap,
+        )
     }
 
     /// Cookies that delete every cookie of the service: same names and paths,
@@ -205,6 +229,10 @@ impl Cookies {
     }
 }
 
+/// How much longer than the access token its cookie lives, beyond the
+/// verifier's clock leeway.
+pub const ACCESS_COOKIE_OVERLAP: Duration = Duration::from_secs(300);
+
 /// What a browser keeps of one cookie: RFC 6265 asks for at least 4096
 /// bytes of name, value and attributes; the attributes take under 100.
 const COOKIE_BUDGET: usize = 3900;
@@ -221,22 +249,4 @@ fn split_ascii(text: &str, size: usize) -> Option<Vec<&str>> {
             .filter_map(|c| std::str::from_utf8(c).ok())
             .collect(),
     )
-}
-
-/// Every value of cookie `name` in the request's `Cookie` headers. Parsing is
-/// lenient about other cookies (a malformed neighbour is skipped) and never
-/// allocates for cookies of other names.
-pub fn cookie_values<'a>(
-    headers: &'a HeaderMap,
-    name: &'a str,
-) -> impl Iterator<Item = &'a str> + 'a {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|h| h.to_str().ok())
-        .flat_map(|h| h.split(';'))
-        .filter_map(move |pair| {
-            let (n, v) = pair.trim().split_once('=')?;
-            (n.trim() == name).then(|| v.trim().trim_matches('"'))
-        })
 }

@@ -15,9 +15,11 @@
 
 mod codec;
 mod names;
+pub mod scan;
 
-pub use codec::{Cookies, cookie_values};
+pub use codec::Cookies;
 pub use names::{ACCESS_CHUNKS, API_PATH, AUTH_PATH, CookieNames};
+pub use scan::cookie_values;
 
 use rand::RngCore as _;
 

@@ -11,11 +11,13 @@
 //! ```no_run
 //! use axum::{Json, Router, routing::get};
 //! use cognito_bff::auth::Principal;
+//! use cognito_bff::http::guard::Tenant;
 //! use cognito_bff::{App, AppState};
 //!
-//! async fn whoami(p: Principal) -> Json<String> {
-//!     // `org_id` comes from the verified token: scope every query by it.
-//!     Json(format!("{} in {}", p.username(), p.org_id()))
+//! // `Tenant` comes from the verified token (403 `missing_org` for a user
+//! // without one): scope every query by it.
+//! async fn whoami(p: Principal, tenant: Tenant) -> Json<String> {
+//!     Json(format!("{} in {}", p.username(), tenant.as_str()))
 //! }
 //!
 //! # async fn run(settings: cognito_bff::config::Settings) -> Result<(), Box<dyn std::error::Error>> {

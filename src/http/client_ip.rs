@@ -63,21 +63,23 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, proxies: &[IpNet]) -> IpAddr
     if !trusted(peer, proxies) {
         return peer;
     }
-    // Several X-Forwarded-For headers are one list, in order.
-    let entries: Vec<&str> = headers
-        .get_all(X_FORWARDED_FOR)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .collect();
+    // Several X-Forwarded-For headers are one list, in order; walk it from
+    // the right. Security: the walk stops at the first value it cannot read
+    // (a header that is not visible ASCII, an entry that is not an address),
+    // naming the last hop it could: whatever stands left of it was written
+    // by someone no trusted proxy vouches for.
     let mut client = peer;
-    for entry in entries.iter().rev() {
-        match parse_entry(entry) {
-            // A trusted proxy forwarded it: keep walking left.
-            Some(ip) if trusted(ip, proxies) => client = ip,
-            Some(ip) => return ip,
-            // Garbage: the hop that wrote it is the last one we can name.
-            None => return client,
+    for header in headers.get_all(X_FORWARDED_FOR).iter().rev() {
+        let Ok(list) = header.to_str() else {
+            return client;
+        };
+        for entry in list.rsplit(',') {
+            match parse_entry(entry) {
+                // A trusted proxy forwarded it: keep walking left.
+                Some(ip) if trusted(ip, proxies) => client = ip,
+                Some(ip) => return ip,
+                None => return client,
+            }
         }
     }
     client
@@ -140,6 +142,16 @@ mod tests {
     fn garbage_stops_the_walk_at_the_hop_that_wrote_it() {
         let h = xff(&["198.51.100.7, nonsense, 10.1.1.1"]);
         assert_eq!(client_ip(ip("10.0.0.2"), &h, &proxies()), ip("10.1.1.1"));
+    }
+
+    #[test]
+    fn a_header_that_is_not_ascii_stops_the_walk_too() {
+        let mut h = xff(&["198.51.100.7"]);
+        h.append(
+            X_FORWARDED_FOR,
+            axum::http::HeaderValue::from_bytes(b"203.0.113.\xff").unwrap(),
+        );
+        assert_eq!(client_ip(ip("10.0.0.2"), &h, &proxies()), ip("10.0.0.2"));
     }
 
     #[test]

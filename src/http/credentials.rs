@@ -24,6 +24,7 @@ use std::sync::Arc;
 use axum::http::{HeaderMap, HeaderValue, header};
 use memchr::memchr;
 
+use crate::cookies::scan;
 use crate::verify::MAX_TOKEN_LEN;
 
 /// How a request presents its token.
@@ -187,49 +188,21 @@ fn bearer(headers: &HeaderMap) -> Result<Option<Credentials<'_>>, NoCredentials>
 /// Where the value of cookie `name` is (once at most): the header value and
 /// the range of the value in it, `None` when absent or empty.
 ///
-/// The `Cookie` header is split by hand rather than with `CookieJar` (which
-/// keeps one of several same-named cookies silently) or `cookie::Cookie`
-/// (which needs the whole header to be UTF-8): a duplicate must be seen to
-/// be refused, and a non-UTF-8 byte in somebody else's cookie must not hide
-/// ours. The grammar is `name=value` pairs joined by `;` (RFC 6265 §4.2.1).
-/// No allocation, and the ~1-2 KB of token bytes are skipped with `memchr`
-/// rather than looked at one by one: this runs on every `/api` request.
+/// Read with the service's one cookie scanner ([`crate::cookies::scan`]),
+/// which sees every occurrence (`CookieJar` keeps one of several same-named
+/// cookies silently) and never needs the whole header to be UTF-8: a
+/// duplicate must be seen to be refused, and a non-UTF-8 byte in somebody
+/// else's cookie must not hide ours.
 fn cookie_value<'a>(
     headers: &'a HeaderMap,
     name: &str,
 ) -> Result<Option<(&'a HeaderValue, Range<usize>)>, NoCredentials> {
-    let mut found = None;
-    for header in headers.get_all(header::COOKIE) {
-        let bytes = header.as_bytes();
-        let mut pos = 0;
-        while pos < bytes.len() {
-            let end = memchr(b';', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
-            let pair = pos..end;
-            pos = end + 1;
-            let Some(eq) = memchr(b'=', &bytes[pair.clone()]).map(|i| pair.start + i) else {
-                continue;
-            };
-            if bytes[pair.start..eq].trim_ascii() != name.as_bytes() {
-                continue;
-            }
-            if found.is_some() {
-                return Err(NoCredentials::Unusable("several access cookies"));
-            }
-            found = Some((header, trimmed(bytes, eq + 1..end)));
-        }
+    let mut found = scan::occurrences(headers, name);
+    let first = found.next();
+    if found.next().is_some() {
+        return Err(NoCredentials::Unusable("several access cookies"));
     }
-    Ok(found.filter(|(_, range)| !range.is_empty()))
-}
-
-/// `range` without the ASCII whitespace at either end of `bytes[range]`.
-fn trimmed(bytes: &[u8], range: Range<usize>) -> Range<usize> {
-    let value = &bytes[range.clone()];
-    let lead = value.len() - value.trim_ascii_start().len();
-    let trail = value.len() - value.trim_ascii_end().len();
-    if lead == value.len() {
-        return range.start..range.start;
-    }
-    range.start + lead..range.end - trail
+    Ok(first.filter(|(_, range)| !range.is_empty()))
 }
 
 /// The access token of a request whose token was split into numbered

@@ -228,7 +228,7 @@ fn presented(state: &AppState, headers: &HeaderMap) -> Result<Presented, ApiErro
 ///
 /// Security: only a cookie-authenticated request may use the session cookie;
 /// a Bearer caller's tenant comes from its access token alone (CONTRACT.md).
-/// A cookie that does not decrypt counts as absent (fail closed: `missing_org`).
+/// A cookie that does not decrypt counts as absent (fail closed: no tenant).
 fn session_binding(
     state: &AppState,
     headers: &HeaderMap,
@@ -264,6 +264,30 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
     }
 }
 
+/// The tenant of the verified caller, for routes that act within one: the
+/// extractor answers 403 `missing_org` for a caller without a tenant (a
+/// user no administrator has placed in an organisation yet), so the
+/// handler never runs without one. Scope every query by it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant(pub Arc<str>);
+
+impl Tenant {
+    /// The tenant id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Tenant {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let principal = &verified(parts, "Tenant")?.principal;
+        let tenant = principal.tenant().map_err(ApiError::Auth)?;
+        Ok(Self(Arc::clone(tenant)))
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for AccessToken {
     type Rejection = ApiError;
 
@@ -294,15 +318,19 @@ mod tests {
     #[tokio::test]
     async fn a_route_mounted_without_the_guard_fails_closed_with_internal() {
         async fn handler(p: Principal) -> String {
-            p.org_id().to_owned()
+            p.org_id().unwrap_or_default().to_owned()
+        }
+        async fn tenant(t: Tenant) -> String {
+            t.as_str().to_owned()
         }
         async fn token(t: AccessToken) -> String {
             t.expose().len().to_string()
         }
         let app = Router::new()
             .route("/p", get(handler))
-            .route("/t", get(token));
-        for path in ["/p", "/t"] {
+            .route("/t", get(token))
+            .route("/o", get(tenant));
+        for path in ["/p", "/t", "/o"] {
             let request = Request::get(path).body(Body::empty()).expect("request");
             let response = app.clone().oneshot(request).await.expect("response");
             assert_eq!(

@@ -18,7 +18,7 @@ mod router;
 pub mod routes;
 pub mod site;
 
-pub use guard::{AccessToken, AuthenticatedBy};
+pub use guard::{AccessToken, AuthenticatedBy, Tenant};
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson};
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
 pub use router::{mounted_routes, router, router_with_api};

@@ -49,6 +49,11 @@ pub struct Options {
     pub seed: Seed,
     /// Lifetime of confirmation and password-reset codes.
     pub code_ttl: Duration,
+    /// Listen on a non-loopback address and answer any `Host`. Off by
+    /// default: the server holds users and signs tokens, so it serves only
+    /// this machine, and checks `Host` against DNS rebinding (a web page
+    /// whose name resolves to 127.0.0.1 reaching it from the browser).
+    pub allow_remote: bool,
 }
 
 /// Why the server could not start.
@@ -70,6 +75,10 @@ pub enum StartError {
     InvalidSeed(String),
     #[error("local cognito: cannot create signing keys: {0}")]
     Keys(String),
+    #[error(
+        "local cognito: {0} is not a loopback address; the local Cognito serves this machine only (`local-cognito --allow-remote` to serve a network on purpose)"
+    )]
+    NotLoopback(SocketAddr),
 }
 
 /// A running server. Dropping it without [`LocalCognito::shutdown`] aborts
@@ -135,6 +144,9 @@ impl LocalCognito {
     /// Binds (port 0 is fine), loads the data dir, seeds idempotently and
     /// spawns the server.
     pub async fn start(options: Options) -> Result<LocalCognito, StartError> {
+        if !options.allow_remote && !options.listen.ip().is_loopback() {
+            return Err(StartError::NotLoopback(options.listen));
+        }
         options.seed.validate().map_err(StartError::InvalidSeed)?;
         let (persister, loaded) = match &options.data_dir {
             None => (None, None),
@@ -195,7 +207,7 @@ impl LocalCognito {
         });
         persist_now(&shared).await;
 
-        let app = routes::router(Arc::clone(&shared));
+        let app = routes::router(Arc::clone(&shared), !options.allow_remote);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)

@@ -5,8 +5,11 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
+use axum::http::header::HOST;
+use axum::http::uri::Authority;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -15,7 +18,51 @@ use std::sync::{Arc, PoisonError};
 
 use super::state::Shared;
 
-pub fn router(shared: Arc<Shared>) -> Router {
+/// Every route; with `loopback_only`, behind the `Host` check.
+pub fn router(shared: Arc<Shared>, loopback_only: bool) -> Router {
+    let router = routes(shared);
+    if loopback_only {
+        router.layer(axum::middleware::from_fn(loopback_host))
+    } else {
+        router
+    }
+}
+
+/// Refuses a request whose `Host` does not name this machine (`localhost`
+/// or a loopback address, any port): a page on `evil.example`, whose name
+/// an attacker re-pointed at 127.0.0.1 (DNS rebinding), reaches the
+/// listener with `Host: evil.example` and is turned away before any
+/// operation runs.
+async fn loopback_host(request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.parse::<Authority>().ok());
+    if host.is_some_and(|a| is_loopback_name(a.host())) {
+        return next.run(request).await;
+    }
+    tracing::warn!("local cognito: request refused, its Host does not name this machine");
+    (
+        StatusCode::FORBIDDEN,
+        [("x-amzn-errortype", "ForbiddenException")],
+        Json(json!({
+            "__type": "ForbiddenException",
+            "message": "The Host header does not name this machine (the local Cognito serves loopback only).",
+        })),
+    )
+        .into_response()
+}
+
+fn is_loopback_name(host: &str) -> bool {
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || ip
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn routes(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/", post(super::protocol::handle))
         .route("/_local/inbox", get(inbox))

@@ -64,6 +64,24 @@ pub struct SeedClient {
     pub refresh_token_rotation: bool,
     #[serde(default)]
     pub retry_grace_period_secs: u64,
+    /// `ReadAttributes`; empty: every attribute.
+    #[serde(default)]
+    pub read_attributes: Vec<String>,
+    /// `WriteAttributes`. Default: the standard attributes a user may set,
+    /// no `custom:*` one. Security: the tenant (`custom:org_id`) must not be
+    /// writable, or a user holding their own access token could move
+    /// themselves to another tenant with UpdateUserAttributes.
+    #[serde(default = "default_write_attributes")]
+    pub write_attributes: Vec<String>,
+}
+
+/// The standard attributes, less `sub` and the `*_verified` flags.
+pub fn default_write_attributes() -> Vec<String> {
+    super::ops::STANDARD_ATTRIBUTES
+        .iter()
+        .filter(|a| !a.ends_with("_verified"))
+        .map(|a| (*a).to_owned())
+        .collect()
 }
 
 fn default_flows() -> Vec<String> {
@@ -105,6 +123,8 @@ impl std::fmt::Debug for SeedClient {
             )
             .field("refresh_token_rotation", &self.refresh_token_rotation)
             .field("retry_grace_period_secs", &self.retry_grace_period_secs)
+            .field("read_attributes", &self.read_attributes)
+            .field("write_attributes", &self.write_attributes)
             .finish()
     }
 }
@@ -232,6 +252,18 @@ impl Seed {
                         client.id
                     ));
                 }
+                for attr in client
+                    .read_attributes
+                    .iter()
+                    .chain(&client.write_attributes)
+                {
+                    if attr == "sub" || !attribute_known(attr) {
+                        return Err(format!(
+                            "client {}: read/write attribute {attr:?} is not an attribute of the pool",
+                            client.id
+                        ));
+                    }
+                }
                 if client.retry_grace_period_secs > 60 {
                     return Err(format!(
                         "client {}: retry_grace_period_secs must be 0..=60",
@@ -319,6 +351,8 @@ impl Seed {
                         prevent_user_existence_errors: sc.prevent_user_existence_errors,
                         refresh_token_rotation: sc.refresh_token_rotation,
                         retry_grace_period_secs: sc.retry_grace_period_secs,
+                        read_attributes: sc.read_attributes.clone(),
+                        write_attributes: sc.write_attributes.clone(),
                         created_ms: now_ms,
                         modified_ms: now_ms,
                     },

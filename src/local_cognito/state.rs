@@ -189,6 +189,15 @@ pub struct AppClient {
     pub prevent_user_existence_errors: bool,
     pub refresh_token_rotation: bool,
     pub retry_grace_period_secs: u64,
+    /// `ReadAttributes`: what the client may read (GetUser, the id token);
+    /// empty means every attribute, as in Cognito.
+    #[serde(default)]
+    pub read_attributes: Vec<String>,
+    /// `WriteAttributes`: what the client may write (SignUp,
+    /// UpdateUserAttributes, a NEW_PASSWORD_REQUIRED answer); empty means
+    /// every attribute, as in Cognito.
+    #[serde(default)]
+    pub write_attributes: Vec<String>,
     pub created_ms: u64,
     pub modified_ms: u64,
 }
@@ -200,11 +209,25 @@ impl std::fmt::Debug for AppClient {
             .field("name", &self.name)
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("explicit_auth_flows", &self.explicit_auth_flows)
+            .field("read_attributes", &self.read_attributes)
+            .field("write_attributes", &self.write_attributes)
             .finish_non_exhaustive()
     }
 }
 
 impl AppClient {
+    /// Whether the client may read attribute `name` (`sub` always).
+    pub fn can_read(&self, name: &str) -> bool {
+        name == "sub"
+            || self.read_attributes.is_empty()
+            || self.read_attributes.iter().any(|a| a == name)
+    }
+
+    /// Whether the client may write attribute `name`.
+    pub fn can_write(&self, name: &str) -> bool {
+        self.write_attributes.is_empty() || self.write_attributes.iter().any(|a| a == name)
+    }
+
     /// Whether `flow` (e.g. `ALLOW_USER_PASSWORD_AUTH`) is enabled. The legacy
     /// names without `ALLOW_` count as their modern equivalents.
     pub fn allows(&self, flow: &str) -> bool {

@@ -37,7 +37,13 @@ const MAX_SHARDS: usize = 16;
 pub(crate) struct VerifiedToken {
     /// Shared with every [`crate::auth::Principal`] built from this token.
     pub identity: Arc<Identity>,
+    /// The sign-in the token belongs to (what sign-out revokes).
     pub origin_jti: Option<String>,
+    /// The token's own id (what a session cookie is bound to).
+    pub jti: Option<String>,
+    /// When it was issued (0 when it does not say: sign-out everywhere
+    /// then refuses it, failing closed).
+    pub iat: u64,
     /// The configured tenant claim, when it is a string.
     pub org_claim: Option<Arc<str>>,
 }
@@ -173,6 +179,16 @@ impl TokenCache {
             .sum()
     }
 
+    /// Forgets the tokens for which `pred` holds (e.g. those of a session
+    /// just signed out).
+    pub fn forget_where(&self, pred: impl Fn(&VerifiedToken) -> bool) {
+        for s in &self.shards {
+            s.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .retain(|_, e| !pred(&e.verified));
+        }
+    }
+
     /// Forgets every token.
     pub fn clear(&self) {
         for s in &self.shards {
@@ -197,7 +213,9 @@ mod tests {
                 groups: vec![],
                 scopes: vec![],
             }),
-            origin_jti: None,
+            origin_jti: Some(format!("o-{exp}")),
+            jti: None,
+            iat: 0,
             org_claim: Some("org".into()),
         })
     }
@@ -242,6 +260,16 @@ mod tests {
         cache.insert("new.b.c", 1, verified(2_000), 1_000);
         assert_eq!(cache.len(), 1);
         assert!(cache.get("new.b.c", 1, 1_000).is_some());
+    }
+
+    #[test]
+    fn forget_where_drops_only_the_matching_tokens() {
+        let cache = TokenCache::new(16);
+        cache.insert("a.b.c", 1, verified(100), 0);
+        cache.insert("d.e.f", 1, verified(200), 0);
+        cache.forget_where(|v| v.origin_jti.as_deref() == Some("o-100"));
+        assert!(cache.get("a.b.c", 1, 0).is_none());
+        assert!(cache.get("d.e.f", 1, 0).is_some());
     }
 
     #[test]

@@ -37,14 +37,6 @@ pub(crate) struct AccessClaims {
 }
 
 impl AccessClaims {
-    /// What ties a session cookie to this token's sign-in: `origin_jti`
-    /// (shared by every token of one authentication), or, from issuers that
-    /// do not set it (emulators), the token's own `jti` — the session cookie
-    /// is re-issued with every access token, so that binding holds too.
-    pub fn login_id(&self) -> Option<&str> {
-        self.origin_jti.as_deref().or(self.jti.as_deref())
-    }
-
     /// The value of claim `name` when it is a string. Looks at the typed
     /// fields too, in case the tenant claim was configured as one of them.
     pub fn string_claim(&self, name: &str) -> Option<&str> {

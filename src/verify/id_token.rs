@@ -1,6 +1,6 @@
 //! `BFF_ORG_ID_SOURCE=id_token`: at sign-in and refresh the id token is
-//! verified and its tenant claim bound to the session, together with the
-//! access token's `sub` and sign-in id, in the encrypted session cookie.
+//! verified and its tenant claim bound, in the encrypted session cookie, to
+//! the access token issued with it (its `sub`, `jti` and `exp`).
 //!
 //! The tenant then never travels in a token the SPA could present alone: the
 //! guard accepts it only from the session cookie, and only for the access
@@ -25,8 +25,8 @@ struct IdClaims {
 
 impl TokenVerifier {
     /// Verifies the id and access tokens Cognito just issued and returns the
-    /// session binding: the id token's tenant claim, the access token's
-    /// `sub` and sign-in id. `MissingOrg` when the id token has no tenant.
+    /// session binding: the id token's tenant claim (`None` when it has
+    /// none), the access token's `sub`, `jti` and `exp`.
     pub async fn session_binding(&self, tokens: &TokenSet) -> Result<SessionBinding, AuthError> {
         let access = self.verified_claims(&tokens.access_token).await?;
         let id_token = tokens
@@ -45,16 +45,15 @@ impl TokenVerifier {
             .get(&self.org_claim)
             .and_then(Value::as_str)
             .filter(|org| !org.trim().is_empty())
-            .ok_or(AuthError::MissingOrg)?
-            .to_owned();
-        let origin_jti = access
-            .login_id()
-            .ok_or_else(|| AuthError::Internal("access token without origin_jti or jti".into()))?
-            .to_owned();
+            .map(str::to_owned);
+        let jti = access
+            .jti
+            .ok_or_else(|| AuthError::Internal("access token without jti".into()))?;
         Ok(SessionBinding {
             org_id,
             sub: access.sub,
-            origin_jti,
+            jti,
+            exp: access.exp,
         })
     }
 

@@ -19,7 +19,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use super::cache::{DEFAULT_CACHE_CAPACITY, TokenCache, VerifiedToken};
 use super::claims::AccessClaims;
 use crate::auth::{
-    AuthError, Identity, Principal, SessionBinding, TokenFacts, resolve_tenant, split_scopes,
+    AuthError, Identity, Principal, Revocations, SessionBinding, TokenFacts, resolve_tenant,
+    split_scopes,
 };
 use crate::config::{OrgIdSource, Settings};
 use crate::jwks::{KeyStore, RefetchOutcome};
@@ -39,6 +40,8 @@ pub struct TokenVerifier {
     pub(super) org_claim: String,
     pub(super) org_source: OrgIdSource,
     pub(super) cache: TokenCache,
+    /// Sessions and users signed out through this instance.
+    revocations: Arc<Revocations>,
 }
 
 impl std::fmt::Debug for TokenVerifier {
@@ -124,7 +127,32 @@ impl TokenVerifier {
             org_claim: tokens.org_id_claim.clone(),
             org_source: tokens.org_id_source,
             cache: TokenCache::new(capacity),
+            revocations: Arc::new(Revocations::new(
+                crate::auth::revocation::DEFAULT_CAPACITY,
+                leeway_secs,
+            )),
         }
+    }
+
+    /// What was signed out through this instance (sign-out records into it).
+    pub fn revocations(&self) -> &Arc<Revocations> {
+        &self.revocations
+    }
+
+    /// Refuses, from now on, every access token of the sign-in
+    /// `origin_jti`, cached ones included.
+    pub fn revoke_session(&self, origin_jti: &str) {
+        let now = jsonwebtoken::get_current_timestamp();
+        self.revocations.revoke_session(origin_jti, now);
+        self.cache
+            .forget_where(|v| v.origin_jti.as_deref() == Some(origin_jti));
+    }
+
+    /// Refuses, from now on, every access token of user `sub` issued up to now.
+    pub fn revoke_user(&self, sub: &str) {
+        let now = jsonwebtoken::get_current_timestamp();
+        self.revocations.revoke_user(sub, now);
+        self.cache.forget_where(|v| v.identity.sub == sub);
     }
 
     /// How many verified tokens are cached (metrics, tests).
@@ -142,9 +170,10 @@ impl TokenVerifier {
     /// the tenant bound to the session when `BFF_ORG_ID_SOURCE=id_token`).
     ///
     /// Errors: `TokenExpired` for an expired but otherwise well-signed token,
-    /// `MissingOrg` for a valid token without a tenant,
     /// `UpstreamUnavailable` while no signing key was ever loaded, and
-    /// `Unauthenticated` for everything else.
+    /// `Unauthenticated` for everything else (a session signed out through
+    /// this instance included). A valid token without a tenant gives a
+    /// principal without one.
     pub async fn verify(
         &self,
         token: &str,
@@ -162,7 +191,7 @@ impl TokenVerifier {
         let key = keys.get(&kid).ok_or_else(|| refuse("unknown kid"))?;
         let claims = self.checked_claims(token, key)?;
         let verified = self.remember(token, generation, now, claims);
-        self.principal(&verified, session)
+        self.principal(&verified, session, now)
     }
 
     /// As [`TokenVerifier::verify`], without waiting: `None` when the
@@ -193,7 +222,7 @@ impl TokenVerifier {
                 }
             }
         };
-        Some(self.principal(&verified, session))
+        Some(self.principal(&verified, session, now))
     }
 
     /// The principal of a verified token, with its tenant for this request.
@@ -201,16 +230,29 @@ impl TokenVerifier {
         &self,
         verified: &VerifiedToken,
         session: Option<&SessionBinding>,
+        now: u64,
     ) -> Result<Principal, AuthError> {
+        // Security: checked after the cache, so a signed-out session's
+        // cached tokens are refused too; one atomic load while nothing was
+        // signed out.
+        if self.revocations.access_revoked(
+            verified.origin_jti.as_deref(),
+            &verified.identity.sub,
+            verified.iat,
+            now,
+        ) {
+            return Err(refuse("signed out"));
+        }
         let org_id = resolve_tenant(
             TokenFacts {
                 sub: &verified.identity.sub,
-                origin_jti: verified.origin_jti.as_deref(),
+                jti: verified.jti.as_deref(),
+                exp: verified.identity.exp,
                 org_claim: verified.org_claim.as_ref(),
             },
             self.org_source,
             session,
-        )?;
+        );
         // No copy: the principal shares what the (cached) token says.
         Ok(Principal::new(Arc::clone(&verified.identity), org_id))
     }
@@ -225,7 +267,9 @@ impl TokenVerifier {
     ) -> Arc<VerifiedToken> {
         let verified = Arc::new(VerifiedToken {
             org_claim: claims.string_claim(&self.org_claim).map(Arc::from),
-            origin_jti: claims.login_id().map(str::to_owned),
+            origin_jti: claims.origin_jti,
+            jti: claims.jti,
+            iat: claims.iat.unwrap_or(0),
             identity: Arc::new(Identity {
                 scopes: split_scopes(claims.scope.as_deref()),
                 sub: claims.sub,

@@ -239,6 +239,7 @@ pub async fn standalone_cognito() -> cognito_bff::local_cognito::LocalCognito {
         data_dir: None,
         seed: shipped_seed(),
         code_ttl: std::time::Duration::from_secs(3600),
+        allow_remote: false,
     })
     .await
     .expect("local cognito starts")

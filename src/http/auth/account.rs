@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{input, reply};
-use crate::auth::{AuthError, CodeDelivery};
+use crate::auth::{AuthError, CodeDelivery, is_tenant_attribute};
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson};
 use crate::state::AppState;
@@ -38,10 +38,12 @@ pub(super) async fn signup(
         return Err(AuthError::InvalidRequest("`attributes` has too many entries.".into()).into());
     }
     for (name, value) in &body.attributes {
-        // Security: only allow-listed attributes; `custom:*` (the tenant id
-        // among them) is refused unless explicitly listed, so no one picks
-        // their own tenant.
-        if !state.settings.signup_attributes.iter().any(|a| a == name) {
+        // Security: only allow-listed attributes; `custom:*` is refused
+        // unless explicitly listed, and the tenant attribute always (start-up
+        // refuses it in the list too), so no one picks their own tenant.
+        if !state.settings.signup_attributes.iter().any(|a| a == name)
+            || is_tenant_attribute(name, &state.settings.tokens.org_id_claim)
+        {
             let shown: String = name.chars().filter(|c| !c.is_control()).take(64).collect();
             return Err(AuthError::AttributeNotAllowed(shown).into());
         }

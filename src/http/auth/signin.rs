@@ -10,23 +10,68 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{input, reply, session};
-use crate::auth::{AuthError, AuthOutcome};
+use crate::auth::{AuthError, AuthOutcome, is_tenant_attribute};
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson};
 use crate::state::AppState;
 
-/// Challenges the service passes through to Cognito.
-const CHALLENGES: [&str; 6] = [
-    "NEW_PASSWORD_REQUIRED",
-    "SOFTWARE_TOKEN_MFA",
-    "SMS_MFA",
-    "EMAIL_OTP",
-    "SELECT_MFA_TYPE",
-    "MFA_SETUP",
+/// Challenges the service passes through to Cognito, each with the
+/// ChallengeResponses keys it takes (besides `USERNAME` and `SECRET_HASH`,
+/// which the service adds itself).
+const CHALLENGES: [(&str, &[&str]); 6] = [
+    ("NEW_PASSWORD_REQUIRED", &["NEW_PASSWORD"]),
+    ("SOFTWARE_TOKEN_MFA", &["SOFTWARE_TOKEN_MFA_CODE"]),
+    ("SMS_MFA", &["SMS_MFA_CODE"]),
+    ("EMAIL_OTP", &["EMAIL_OTP_CODE"]),
+    ("SELECT_MFA_TYPE", &["ANSWER"]),
+    ("MFA_SETUP", &[]),
 ];
-/// The service adds these itself; a client may not set them.
-const RESERVED_RESPONSES: [&str; 2] = ["USERNAME", "SECRET_HASH"];
+/// The one challenge whose answer may carry `userAttributes.<name>`.
+const ATTRIBUTES_CHALLENGE: &str = "NEW_PASSWORD_REQUIRED";
 const MAX_RESPONSES: usize = 16;
+
+/// Refuses a response key the challenge does not take.
+///
+/// Security: a ChallengeResponses entry is forwarded to Cognito as is, and
+/// `userAttributes.<name>` in a NEW_PASSWORD_REQUIRED answer writes that
+/// attribute of the user. Only attributes a user may set at sign-up are
+/// let through, and never the tenant attribute: a user never chooses their
+/// own tenant. Cognito's USERNAME and SECRET_HASH come from the service.
+fn check_response_key(
+    state: &AppState,
+    challenge: &str,
+    keys: &[&str],
+    key: &str,
+) -> Result<(), AuthError> {
+    if keys.contains(&key) {
+        return Ok(());
+    }
+    let shown: String = key.chars().filter(|c| !c.is_control()).take(64).collect();
+    if key == "USERNAME" || key == "SECRET_HASH" {
+        return Err(AuthError::InvalidRequest(format!(
+            "`responses.{shown}` is added by the service; leave it out."
+        )));
+    }
+    if challenge == ATTRIBUTES_CHALLENGE
+        && let Some(attribute) = key.strip_prefix("userAttributes.")
+    {
+        let allowed = state
+            .settings
+            .signup_attributes
+            .iter()
+            .any(|a| a == attribute)
+            && !is_tenant_attribute(attribute, &state.settings.tokens.org_id_claim);
+        if allowed {
+            return Ok(());
+        }
+        return Err(AuthError::InvalidRequest(format!(
+            "`responses.{shown}`: this attribute cannot be set here."
+        )));
+    }
+    Err(AuthError::InvalidRequest(format!(
+        "`responses.{shown}` is not an answer to {challenge}."
+    )))
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,24 +111,23 @@ pub(super) async fn respond_challenge(
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     let session = input::session(&body.session)?;
-    if !CHALLENGES.contains(&body.challenge.as_str()) {
+    let Some((challenge, keys)) = CHALLENGES
+        .iter()
+        .find(|(name, _)| *name == body.challenge.as_str())
+    else {
+        let names: Vec<&str> = CHALLENGES.iter().map(|(name, _)| *name).collect();
         return Err(AuthError::InvalidRequest(format!(
             "`challenge` must be one of {}.",
-            CHALLENGES.join(", ")
+            names.join(", ")
         ))
         .into());
-    }
+    };
     if body.responses.len() > MAX_RESPONSES {
         return Err(AuthError::InvalidRequest("`responses` has too many entries.".into()).into());
     }
     for (key, value) in &body.responses {
-        if RESERVED_RESPONSES.contains(&key.as_str()) {
-            return Err(AuthError::InvalidRequest(format!(
-                "`responses.{key}` is added by the service; leave it out."
-            ))
-            .into());
-        }
         input::text("responses key", key, 64)?;
+        check_response_key(&state, challenge, keys, key)?;
         // Values include new passwords: checked, never echoed.
         input::text("responses value", value, input::ATTRIBUTE_MAX)?;
     }

@@ -3,6 +3,8 @@
 //! AdminDisableUser, AdminEnableUser, AdminResetUserPassword,
 //! AdminUserGlobalSignOut, AdminUpdateUserAttributes.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -357,6 +359,58 @@ pub fn admin_update_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
         .users
         .get_mut(&user_key(username))
         .ok_or_else(CognitoError::user_does_not_exist)?;
+    apply_attributes(user, attrs);
+    tracing::info!(pool = %pool_id, username = %user.username, "local cognito: attributes updated by admin");
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeleteAttributesIn {
+    user_pool_id: Option<String>,
+    username: Option<String>,
+    user_attribute_names: Option<Vec<String>>,
+}
+
+/// API Reference: AdminDeleteUserAttributes — `sub` and the pool's required
+/// attributes cannot be deleted; unknown names are a schema error.
+pub fn admin_delete_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
+    let input: DeleteAttributesIn = parse(input)?;
+    let pool_id = req(&input.user_pool_id, "userPoolId")?;
+    let username = req(&input.username, "username")?;
+    let names = input
+        .user_attribute_names
+        .ok_or_else(|| CognitoError::missing_member("userAttributeNames"))?;
+    let mut state = ctx.shared.state();
+    let pool = pool_mut(&mut state, pool_id)?;
+    let probe: BTreeMap<String, String> =
+        names.iter().map(|n| (n.clone(), String::new())).collect();
+    if probe.contains_key("sub") {
+        return Err(CognitoError::InvalidParameter(
+            "Cannot modify the non-mutable attribute sub".into(),
+        ));
+    }
+    validate_attributes(pool, &probe)?;
+    if let Some(required) = names.iter().find(|n| pool.required_attributes.contains(n)) {
+        return Err(CognitoError::InvalidParameter(format!(
+            "Attributes did not conform to the schema: {required}: The attribute is required"
+        )));
+    }
+    let user = pool
+        .users
+        .get_mut(&user_key(username))
+        .ok_or_else(CognitoError::user_does_not_exist)?;
+    for name in &names {
+        user.attributes.remove(name);
+    }
+    user.modified_ms = now_ms();
+    tracing::info!(pool = %pool_id, username = %user.username, "local cognito: attributes deleted by admin");
+    Ok(json!({}))
+}
+
+/// Sets (or, for an empty value, removes) `attrs` on `user`. Changing the
+/// email marks it unverified unless `email_verified` is set in the same call.
+pub fn apply_attributes(user: &mut User, attrs: BTreeMap<String, String>) {
     if let Some(email) = attrs.get("email")
         && user.email() != Some(email.as_str())
         && !attrs.contains_key("email_verified")
@@ -372,6 +426,4 @@ pub fn admin_update_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
         }
     }
     user.modified_ms = now_ms();
-    tracing::info!(pool = %pool_id, username = %user.username, "local cognito: attributes updated by admin");
-    Ok(json!({}))
 }

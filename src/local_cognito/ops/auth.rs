@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 use super::{
-    Ctx, OpResult, check_secret_hash, client, finish_sign_in, open_session, param, parse, pool,
-    pool_mut, req, take_session, user_key, validate_attributes,
+    Ctx, OpResult, check_secret_hash, check_writable, client, finish_sign_in, open_session, param,
+    parse, pool, pool_mut, req, take_session, user_key, validate_attributes,
 };
 use crate::local_cognito::error::CognitoError;
 use crate::local_cognito::password::PasswordHash;
@@ -329,6 +329,7 @@ pub fn respond_to_auth_challenge(ctx: &Ctx<'_>, input: Value) -> OpResult {
             let policy = pool.password_policy.clone();
             let required = pool.required_attributes.clone();
             validate_attributes(pool, &attrs)?;
+            check_writable(&client, &attrs)?;
             policy.check(&new_password)?;
             let user = pool
                 .users

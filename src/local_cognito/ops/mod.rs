@@ -60,6 +60,9 @@ pub fn lookup(op: &str) -> Option<(OpFn, bool)> {
         "AdminResetUserPassword" => (admin::admin_reset_user_password, true),
         "AdminUserGlobalSignOut" => (admin::admin_user_global_sign_out, true),
         "AdminUpdateUserAttributes" => (admin::admin_update_user_attributes, true),
+        "AdminDeleteUserAttributes" => (admin::admin_delete_user_attributes, true),
+        "UpdateUserAttributes" => (session_tokens::update_user_attributes, true),
+        "UpdateUserPoolClient" => (pools::update_user_pool_client, true),
         "SignUp" => (signup::sign_up, true),
         "ConfirmSignUp" => (signup::confirm_sign_up, true),
         "ResendConfirmationCode" => (signup::resend_confirmation_code, true),
@@ -212,12 +215,33 @@ fn looks_like_email(s: &str) -> bool {
     }
 }
 
-/// `[{"Name":"sub",...}, ...]` for a user.
+/// Developer Guide: "Attribute permissions and scopes" — an app client
+/// writes only its WriteAttributes; anything else is refused whole, before
+/// any change (NotAuthorizedException).
+pub fn check_writable(
+    client: &AppClient,
+    attrs: &BTreeMap<String, String>,
+) -> Result<(), CognitoError> {
+    if attrs.keys().all(|name| client.can_write(name)) {
+        return Ok(());
+    }
+    Err(CognitoError::NotAuthorized(
+        "A client attempted to write unauthorized attribute".into(),
+    ))
+}
+
+/// `[{"Name":"sub",...}, ...]` for a user: every attribute (admin calls).
 pub fn attributes_out(user: &User) -> Vec<Value> {
+    readable_attributes_out(user, None)
+}
+
+/// As [`attributes_out`], limited to what `client` may read.
+pub fn readable_attributes_out(user: &User, client: Option<&AppClient>) -> Vec<Value> {
     let mut out = vec![json!({"Name": "sub", "Value": user.sub})];
     out.extend(
         user.attributes
             .iter()
+            .filter(|(k, _)| client.is_none_or(|c| c.can_read(k)))
             .map(|(k, v)| json!({"Name": k, "Value": v})),
     );
     out
@@ -326,6 +350,16 @@ pub struct Caller {
     pub pool_id: String,
     pub user_key: String,
     pub claims: Value,
+}
+
+impl Caller {
+    /// The app client the token was issued to.
+    pub fn client_id(&self) -> &str {
+        self.claims
+            .get("client_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
 }
 
 /// API Reference: GetUser — the token must be signed by the pool, unexpired,
@@ -477,7 +511,7 @@ pub fn issue_tokens(
     if !user.groups.is_empty() {
         id.insert("cognito:groups".into(), json!(user.groups));
     }
-    for (name, value) in &user.attributes {
+    for (name, value) in user.attributes.iter().filter(|(k, _)| client.can_read(k)) {
         let v = match name.as_str() {
             // Cognito renders the *_verified attributes as JSON booleans.
             "email_verified" | "phone_number_verified" => json!(value == "true"),

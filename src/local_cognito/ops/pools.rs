@@ -353,6 +353,24 @@ struct CreateClientIn {
     user_pool_id: Option<String>,
     client_name: Option<String>,
     generate_secret: Option<bool>,
+    #[serde(flatten)]
+    settings: ClientSettingsIn,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateClientIn {
+    user_pool_id: Option<String>,
+    client_id: Option<String>,
+    client_name: Option<String>,
+    #[serde(flatten)]
+    settings: ClientSettingsIn,
+}
+
+/// The settings CreateUserPoolClient and UpdateUserPoolClient share.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ClientSettingsIn {
     refresh_token_validity: Option<i64>,
     access_token_validity: Option<i64>,
     id_token_validity: Option<i64>,
@@ -361,6 +379,8 @@ struct CreateClientIn {
     prevent_user_existence_errors: Option<String>,
     enable_token_revocation: Option<bool>,
     refresh_token_rotation: Option<RotationIn>,
+    read_attributes: Option<Vec<String>>,
+    write_attributes: Option<Vec<String>>,
 }
 
 const FLOWS: &[&str] = &[
@@ -439,14 +459,63 @@ fn validity(
     Ok(v)
 }
 
-/// API Reference: CreateUserPoolClient. Defaults as the API applies them:
+/// A client's settings, validated, with the defaults the API applies.
+struct ClientSettings {
+    flows: Vec<String>,
+    access: Validity,
+    id: Validity,
+    refresh: Validity,
+    prevent: bool,
+    revocation: bool,
+    rotation: bool,
+    grace: u64,
+    read_attributes: Vec<String>,
+    write_attributes: Vec<String>,
+}
+
+impl ClientSettings {
+    fn apply_to(self, client: &mut AppClient) {
+        client.explicit_auth_flows = self.flows;
+        client.access_validity = self.access;
+        client.id_validity = self.id;
+        client.refresh_validity = self.refresh;
+        client.prevent_user_existence_errors = self.prevent;
+        client.enable_token_revocation = self.revocation;
+        client.refresh_token_rotation = self.rotation;
+        client.retry_grace_period_secs = self.grace;
+        client.read_attributes = self.read_attributes;
+        client.write_attributes = self.write_attributes;
+    }
+}
+
+/// API Reference: CreateUserPoolClient / UpdateUserPoolClient — "read and
+/// write attributes" must be attributes of the pool's schema.
+fn attribute_list(
+    pool: &Pool,
+    list: Option<Vec<String>>,
+    what: &str,
+) -> Result<Vec<String>, CognitoError> {
+    let list = list.unwrap_or_default();
+    for name in &list {
+        let known = match name.strip_prefix("custom:") {
+            Some(bare) => pool.custom_attributes.iter().any(|c| c == bare),
+            None => super::STANDARD_ATTRIBUTES.contains(&name.as_str()),
+        };
+        if !known || name == "sub" {
+            return Err(CognitoError::InvalidParameter(format!(
+                "Invalid {what} attributes specified while creating a client"
+            )));
+        }
+    }
+    Ok(list)
+}
+
+/// Validates the shared settings. Defaults as the API applies them:
 /// validities in hours/hours/days (60 min, 60 min, 30 days), token
 /// revocation on, PreventUserExistenceErrors LEGACY, flows
-/// ALLOW_REFRESH_TOKEN_AUTH + ALLOW_CUSTOM_AUTH + ALLOW_USER_SRP_AUTH.
-pub fn create_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: CreateClientIn = parse(input)?;
-    let pool_id = req(&input.user_pool_id, "userPoolId")?.to_string();
-    let name = req(&input.client_name, "clientName")?.to_string();
+/// ALLOW_REFRESH_TOKEN_AUTH + ALLOW_CUSTOM_AUTH + ALLOW_USER_SRP_AUTH, every
+/// attribute readable and writable.
+fn client_settings(pool: &Pool, input: ClientSettingsIn) -> Result<ClientSettings, CognitoError> {
     let units = input.token_validity_units;
     let access_unit = unit(
         units.as_ref().and_then(|u| u.access_token.as_deref()),
@@ -537,6 +606,25 @@ pub fn create_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
             (on, u64::try_from(grace).unwrap_or(0))
         }
     };
+    Ok(ClientSettings {
+        flows,
+        access,
+        id,
+        refresh,
+        prevent,
+        revocation: input.enable_token_revocation.unwrap_or(true),
+        rotation,
+        grace,
+        read_attributes: attribute_list(pool, input.read_attributes, "read")?,
+        write_attributes: attribute_list(pool, input.write_attributes, "write")?,
+    })
+}
+
+/// API Reference: CreateUserPoolClient.
+pub fn create_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
+    let input: CreateClientIn = parse(input)?;
+    let pool_id = req(&input.user_pool_id, "userPoolId")?.to_string();
+    let name = req(&input.client_name, "clientName")?.to_string();
     let now = now_ms();
     let mut state = ctx.shared.state();
     let mut client_id = super::super::ids::client_id();
@@ -544,27 +632,55 @@ pub fn create_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
         client_id = super::super::ids::client_id();
     }
     let pool = pool_mut(&mut state, &pool_id)?;
-    let client = AppClient {
+    let settings = client_settings(pool, input.settings)?;
+    let mut client = AppClient {
         id: client_id.clone(),
         name,
         secret: input
             .generate_secret
             .unwrap_or(false)
             .then(super::super::ids::client_secret),
-        explicit_auth_flows: flows,
-        access_validity: access,
-        id_validity: id,
-        refresh_validity: refresh,
-        enable_token_revocation: input.enable_token_revocation.unwrap_or(true),
-        prevent_user_existence_errors: prevent,
-        refresh_token_rotation: rotation,
-        retry_grace_period_secs: grace,
+        explicit_auth_flows: Vec::new(),
+        access_validity: settings.access,
+        id_validity: settings.id,
+        refresh_validity: settings.refresh,
+        enable_token_revocation: true,
+        prevent_user_existence_errors: false,
+        refresh_token_rotation: false,
+        retry_grace_period_secs: 0,
+        read_attributes: Vec::new(),
+        write_attributes: Vec::new(),
         created_ms: now,
         modified_ms: now,
     };
+    settings.apply_to(&mut client);
     let out = client_json(&pool_id, &client);
     pool.clients.insert(client_id.clone(), client);
     tracing::info!(pool = %pool_id, client = %client_id, "local cognito: app client created");
+    Ok(json!({"UserPoolClient": out}))
+}
+
+/// API Reference: UpdateUserPoolClient — as in Cognito, every setting the
+/// request leaves out returns to its default (read the client first and send
+/// it back whole to change one thing); the name, id and secret stay.
+pub fn update_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
+    let input: UpdateClientIn = parse(input)?;
+    let pool_id = req(&input.user_pool_id, "userPoolId")?.to_string();
+    let client_id = req(&input.client_id, "clientId")?.to_string();
+    let mut state = ctx.shared.state();
+    let pool = pool_mut(&mut state, &pool_id)?;
+    let settings = client_settings(pool, input.settings)?;
+    let client = pool
+        .clients
+        .get_mut(&client_id)
+        .ok_or_else(|| CognitoError::client_not_found(&client_id))?;
+    if let Some(name) = input.client_name.filter(|n| !n.is_empty()) {
+        client.name = name;
+    }
+    settings.apply_to(client);
+    client.modified_ms = now_ms();
+    let out = client_json(&pool_id, client);
+    tracing::info!(pool = %pool_id, client = %client_id, "local cognito: app client updated");
     Ok(json!({"UserPoolClient": out}))
 }
 
@@ -594,8 +710,16 @@ fn client_json(pool_id: &str, c: &AppClient) -> Value {
             "RetryGracePeriodSeconds": c.retry_grace_period_secs,
         },
     });
-    if let (Some(secret), Some(o)) = (&c.secret, out.as_object_mut()) {
-        o.insert("ClientSecret".into(), json!(secret));
+    if let Some(o) = out.as_object_mut() {
+        if let Some(secret) = &c.secret {
+            o.insert("ClientSecret".into(), json!(secret));
+        }
+        if !c.read_attributes.is_empty() {
+            o.insert("ReadAttributes".into(), json!(c.read_attributes));
+        }
+        if !c.write_attributes.is_empty() {
+            o.insert("WriteAttributes".into(), json!(c.write_attributes));
+        }
     }
     out
 }

@@ -4,8 +4,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    AttributeIn, Ctx, OpResult, attributes_in, check_secret_hash, client, deliver, parse, pool_mut,
-    req, user_key, validate_attributes,
+    AttributeIn, Ctx, OpResult, attributes_in, check_secret_hash, check_writable, client, deliver,
+    parse, pool_mut, req, user_key, validate_attributes,
 };
 use crate::local_cognito::codes::{self, PendingCode};
 use crate::local_cognito::error::CognitoError;
@@ -69,6 +69,7 @@ pub fn sign_up(ctx: &Ctx<'_>, input: Value) -> OpResult {
         ));
     }
     validate_attributes(pool, &attrs)?;
+    check_writable(&client, &attrs)?;
     for required in &pool.required_attributes {
         if !attrs.contains_key(required) {
             return Err(CognitoError::InvalidParameter(format!(

@@ -183,7 +183,6 @@ async fn a_bootstrapped_pool_and_a_cli_made_user_sign_in_through_the_service() {
         [
             ("BFF_LISTEN", "127.0.0.1:0".to_owned()),
             ("BFF_COOKIE_KEY", cookie_key()),
-            ("BFF_COOKIE_SECURE", "false".to_owned()),
         ]
         .map(|(k, v)| (k.to_owned(), v)),
     );
@@ -198,9 +197,12 @@ async fn a_bootstrapped_pool_and_a_cli_made_user_sign_in_through_the_service() {
         .await
         .unwrap();
     assert_eq!(signin.status(), 200);
-    let access_cookie = crate::helpers::find(&crate::helpers::set_cookies(&signin), "access_token")
-        .value()
-        .to_owned();
+    let access_cookie = crate::helpers::find(
+        &crate::helpers::set_cookies(&signin),
+        "__Secure-access_token",
+    )
+    .value()
+    .to_owned();
     let body: serde_json::Value = signin.json().await.unwrap();
     assert_eq!(body["status"], "SIGNED_IN", "{body}");
     assert!(!access_cookie.is_empty());

@@ -34,9 +34,11 @@ async fn sign_in_sets_secure_access_and_refresh_cookies_with_the_contract_attrib
     assert_eq!(access.http_only(), Some(true));
     assert_eq!(access.secure(), Some(true));
     assert_eq!(access.same_site(), Some(cookie::SameSite::Lax));
+    // The token's lifetime, plus the clock leeway (30 s) and 5 minutes: the
+    // browser still sends an expired token, so the SPA hears `token_expired`.
     assert_eq!(
         access.max_age(),
-        Some(cookie::time::Duration::seconds(3600))
+        Some(cookie::time::Duration::seconds(3600 + 30 + 300))
     );
     assert_eq!(access.domain(), None);
     assert_eq!(

@@ -44,6 +44,7 @@ fn refresh_cookie(env: &[(String, String)]) -> String {
     let value = cookies.seal_refresh(&RefreshSession {
         username: "alice".to_owned(),
         refresh_token: REFRESH_TOKEN.to_owned(),
+        origin_jti: None,
     });
     format!("{}={value}", cookies.names().refresh)
 }

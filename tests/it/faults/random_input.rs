@@ -47,6 +47,7 @@ fn random_headers_cookies_and_requests_never_panic() {
     let valid = cookies.seal_refresh(&cognito_bff::auth::RefreshSession {
         username: "alice".to_owned(),
         refresh_token: "rt".to_owned(),
+        origin_jti: None,
     });
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for i in 0..20_000u32 {

@@ -1,10 +1,17 @@
 //! Tokens the guard must refuse, each with the contract's problem.
 
+use serde_json::Value;
+
 use super::fixtures::*;
 
 /// Sends `token` as Bearer and as cookie; both must give `status`/`code`.
 async fn refused(app: &TestApp, token: &str, status: u16, code: &str) {
-    let headers = assert_problem(app.get_bearer("/api/me", token).await, status, code, token).await;
+    refused_at(app, "/api/me", token, status, code).await;
+}
+
+/// As [`refused`], at `path`.
+async fn refused_at(app: &TestApp, path: &str, token: &str, status: u16, code: &str) {
+    let headers = assert_problem(app.get_bearer(path, token).await, status, code, token).await;
     if status == 401 {
         assert_eq!(
             www_authenticate(&headers).split(',').next(),
@@ -12,7 +19,7 @@ async fn refused(app: &TestApp, token: &str, status: u16, code: &str) {
             "a refused token is an invalid_token (RFC 6750)"
         );
     }
-    assert_problem(app.get_cookie("/api/me", token).await, status, code, token).await;
+    assert_problem(app.get_cookie(path, token).await, status, code, token).await;
 }
 
 #[tokio::test]
@@ -96,36 +103,56 @@ async fn an_id_token_is_refused() {
     refused(&app, &token, 401, "unauthenticated").await;
 }
 
+/// `/api/tenant`: a route that acts within the caller's tenant.
+fn tenant_route() -> axum::Router<cognito_bff::AppState> {
+    async fn tenant(t: cognito_bff::http::Tenant) -> String {
+        t.as_str().to_owned()
+    }
+    axum::Router::new().route("/tenant", axum::routing::get(tenant))
+}
+
 #[tokio::test]
-async fn a_valid_token_without_a_tenant_is_missing_org() {
+async fn a_valid_token_without_a_tenant_reads_its_principal_and_is_refused_by_tenant_routes() {
     let jwks = JwksServer::start(&[&KEY_A]).await;
-    let app = TestApp::spawn(&jwks).await;
+    let app = TestApp::spawn_with(env(&jwks), tenant_route(), true).await;
     for mint in [
         Mint::access().without("org_id"),
         Mint::access().set("org_id", ""),
         Mint::access().set("org_id", 42),
     ] {
-        refused(&app, &mint.sign(&KEY_A), 403, "missing_org").await;
+        let token = mint.sign(&KEY_A);
+        let me = app.get_bearer("/api/me", &token).await;
+        assert_eq!(me.status(), 200);
+        let me: Value = me.json().await.expect("principal");
+        assert_eq!(me["org_id"], Value::Null, "{me}");
+        assert_eq!(me["username"], "alice", "{me}");
+        refused_at(&app, "/api/tenant", &token, 403, "missing_org").await;
     }
+    let with_tenant = app
+        .get_bearer("/api/tenant", &Mint::access().sign(&KEY_A))
+        .await;
+    assert_eq!(with_tenant.text().await.expect("body"), "org-a");
 }
 
 #[tokio::test]
-async fn with_the_id_token_source_and_no_session_binding_a_token_without_a_tenant_claim_is_missing_org()
+async fn with_the_id_token_source_and_no_session_binding_a_token_without_a_tenant_claim_has_no_tenant()
  {
     let jwks = JwksServer::start(&[&KEY_A]).await;
     let app = TestApp::spawn_with(
         with(env(&jwks), "BFF_ORG_ID_SOURCE", Some("id_token")),
-        axum::Router::new(),
+        tenant_route(),
         true,
     )
     .await;
-    refused(
-        &app,
-        &Mint::access().without("org_id").sign(&KEY_A),
-        403,
-        "missing_org",
-    )
-    .await;
+    let token = Mint::access().without("org_id").sign(&KEY_A);
+    refused_at(&app, "/api/tenant", &token, 403, "missing_org").await;
+    let me: Value = app
+        .get_bearer("/api/me", &token)
+        .await
+        .json()
+        .await
+        .expect("principal");
+    assert_eq!(me["org_id"], Value::Null, "{me}");
     // A Bearer caller's tenant can come from an access token claim.
     assert_eq!(
         app.get_bearer("/api/me", &Mint::access().sign(&KEY_A))

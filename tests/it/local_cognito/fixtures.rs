@@ -94,6 +94,7 @@ pub fn options() -> Options {
         data_dir: None,
         seed: seed(),
         code_ttl: Duration::from_secs(3600),
+        allow_remote: false,
     }
 }
 
