@@ -133,7 +133,7 @@
   function showMe(me) {
     $("me").hidden = false;
     $("me-username").textContent = me.username;
-    $("me-org").textContent = me.org_id;
+    $("me-org").textContent = me.org_id ?? "(no organisation yet)";
     $("me-sub").textContent = me.sub;
     $("me-groups").textContent = (me.groups || []).join(", ") || "(none)";
     $("me-scopes").textContent = (me.scopes || []).join(" ") || "(none)";
@@ -194,7 +194,7 @@
   async function whoAmI() {
     const me = await apiGet("/api/me");
     showMe(me);
-    log(`GET /api/me: ${me.username} in ${me.org_id}`);
+    log(`GET /api/me: ${me.username} in ${me.org_id ?? "no organisation"}`);
     return me;
   }
 

@@ -12,3 +12,4 @@ mod helpers;
 mod limits;
 mod local_cognito;
 mod moto;
+mod security;

@@ -127,3 +127,28 @@ async fn a_small_token_still_uses_one_cookie() {
     app.stop().await;
     lc.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_access_token_larger_than_the_guard_accepts_is_refused_at_sign_in_without_cookies() {
+    // ~220 groups: a token over the guard's 8 KiB, which its cookies would
+    // carry to a guard that refuses it on every request.
+    let lc = cognito_with_a_user_in_many_groups(220).await;
+    let client_id = shipped_seed().pools[0].clients[0].id.clone();
+    let app = TestApp::spawn(settings_from(production_env_for(&lc, &client_id))).await;
+    let password = shipped_seed().pools[0].users[0].password.clone();
+    let r = app
+        .post_json(
+            "/auth/signin",
+            json!({"username": "groupie", "password": password}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        set_cookies(&r).is_empty(),
+        "no cookie that could never work"
+    );
+    let problem = assert_problem(r, 500, "internal").await;
+    assert!(!problem["detail"].as_str().unwrap().contains("eyJ"));
+    app.stop().await;
+}

@@ -3,12 +3,14 @@
 //! the wire shape itself is under test).
 
 mod admin;
+mod attributes;
 mod fixtures;
 mod logging;
 mod mfa;
 mod persistence;
 mod pools;
 mod protocol;
+mod remote;
 mod reset;
 mod sign_in;
 mod signup;

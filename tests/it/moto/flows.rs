@@ -504,3 +504,28 @@ async fn after_the_new_password_challenge_api_me_shows_the_org_against_moto() {
     assert_eq!(me["org_id"], "org-judy", "{me}");
     app.stop().await;
 }
+
+/// A user without a tenant signs in in `id_token` mode too (the session
+/// cookie binds "no tenant") and reads `/api/me` with `"org_id": null`.
+#[tokio::test]
+async fn a_user_without_a_tenant_signs_in_and_reads_a_null_org_id_against_moto() {
+    let Some(url) = moto_url("moto::a_user_without_a_tenant_signs_in") else {
+        return;
+    };
+    let pool = MotoPool::create(&url, false).await;
+    pool.confirmed_user_in("kim", PASSWORD, None).await;
+    let app = pool.service().await;
+    let mut kim = Jar::default();
+    sign_in(&app, &mut kim, "kim", PASSWORD).await;
+    assert!(
+        kim.names().contains(&"__Secure-session"),
+        "{:?}",
+        kim.names()
+    );
+    let r = get(&app, &kim, "/api/me").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let me: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(me["username"], "kim", "{me}");
+    assert_eq!(me["org_id"], serde_json::Value::Null, "{me}");
+    app.stop().await;
+}

@@ -184,16 +184,22 @@ impl MotoPool {
 
     /// A confirmed user with a permanent password and a tenant.
     pub async fn confirmed_user(&self, username: &str, password: &str, org: &str) {
-        self.admin
+        self.confirmed_user_in(username, password, Some(org)).await;
+    }
+
+    /// A confirmed user with a permanent password, in tenant `org` if any.
+    pub async fn confirmed_user_in(&self, username: &str, password: &str, org: Option<&str>) {
+        let mut create = self
+            .admin
             .admin_create_user()
             .user_pool_id(&self.pool_id)
             .username(username)
             .message_action(MessageActionType::Suppress)
-            .user_attributes(attr("email", &format!("{username}@example.com")))
-            .user_attributes(attr("custom:org_id", org))
-            .send()
-            .await
-            .expect("moto creates a user");
+            .user_attributes(attr("email", &format!("{username}@example.com")));
+        if let Some(org) = org {
+            create = create.user_attributes(attr("custom:org_id", org));
+        }
+        create.send().await.expect("moto creates a user");
         self.admin
             .admin_set_user_password()
             .user_pool_id(&self.pool_id)
