@@ -117,6 +117,74 @@ async fn client_create_makes_a_bff_client_and_prints_no_secret_by_default() {
     assert_eq!(c["refresh_rotation"], false);
     assert_eq!(c["has_secret"], false);
     assert!(c.get("client_secret").is_none(), "{c}");
+    // Users may write the standard attributes, never the tenant.
+    let writable: Vec<&str> = c["write_attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        writable.contains(&"email") && writable.contains(&"name"),
+        "{c}"
+    );
+    assert!(writable.iter().all(|a| !a.starts_with("custom:")), "{c}");
+}
+
+#[tokio::test]
+async fn a_user_of_a_cli_made_client_cannot_sign_up_into_a_tenant() {
+    let lc = standalone_cognito().await;
+    let id = new_pool(&lc.endpoint_url(), "apps").await;
+    let c = admin_cli(
+        &lc.endpoint_url(),
+        &["client", "create", "--pool", &id, "--name", "web"],
+    )
+    .await
+    .json();
+    let sign_up = |attribute: &'static str| {
+        admin(&lc.endpoint_url())
+            .sign_up()
+            .client_id(c["client_id"].as_str().unwrap())
+            .username(attribute.replace(':', "-"))
+            .password("Mallory-Passw0rd!")
+            .user_attributes(
+                aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                    .name(attribute)
+                    .value("x@example.com")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+    };
+    let err = sign_up("custom:org_id")
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_not_authorized_exception(), "{err:?}");
+    sign_up("email").await.unwrap();
+
+    // Asked for explicitly, an administrator may still open it up.
+    let open = admin_cli(
+        &lc.endpoint_url(),
+        &[
+            "client",
+            "create",
+            "--pool",
+            &id,
+            "--name",
+            "open",
+            "--write-attribute",
+            "email",
+            "--write-attribute",
+            "custom:org_id",
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(
+        open["write_attributes"],
+        serde_json::json!(["email", "custom:org_id"])
+    );
 }
 
 #[tokio::test]
