@@ -8,7 +8,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
-/// Which way the service runs; see CONTRACT.md "Modes".
+/// Which way the service runs; see docs/CONTRACT.md, "Modes".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
     /// Starts the embedded local Cognito; not for production.

@@ -227,7 +227,7 @@ fn presented(state: &AppState, headers: &HeaderMap) -> Result<Presented, ApiErro
 /// `BFF_ORG_ID_SOURCE=id_token`.
 ///
 /// Security: only a cookie-authenticated request may use the session cookie;
-/// a Bearer caller's tenant comes from its access token alone (CONTRACT.md).
+/// a Bearer caller's tenant comes from its access token alone (docs/CONTRACT.md).
 /// A cookie that does not decrypt counts as absent (fail closed: no tenant).
 fn session_binding(
     state: &AppState,

@@ -1,6 +1,7 @@
 //! Issues 2 and 6: configuration, errors, health, request ids, limits, shutdown.
 
 mod config;
+mod contract;
 mod openapi;
 mod problems;
 mod service;
