@@ -15,12 +15,8 @@ pub(crate) fn local_banner(app: &App) -> Option<String> {
     }
     let lc = app.local_cognito()?;
     let base = format!("http://{}", app.addr());
-    let user = settings
-        .local_cognito
-        .seed
-        .as_ref()
-        .and_then(|s| s.pools.first())
-        .and_then(|p| p.users.first());
+    let options = crate::startup::local_cognito_options(settings).ok()?;
+    let user = options.seed.pools.first().and_then(|p| p.users.first());
     let mut out = String::new();
     let _ = writeln!(out, "\ncognito-bff (local mode: NOT FOR PRODUCTION)");
     let _ = writeln!(out, "  service:       {base}");

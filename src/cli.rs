@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::admin::{self, AdminArgs};
 use crate::config::{self, Settings, Sources};
-use crate::local_cognito::{self, LocalCognito};
+use crate::local_cognito::LocalCognito;
 use crate::startup::{App, shutdown_signal};
 use crate::telemetry;
 
@@ -65,6 +65,13 @@ pub async fn run() -> ExitCode {
         Command::Admin(args) => admin::run(args).await,
         Command::Serve => serve(settings).await,
         Command::CheckConfig => {
+            // Local mode also needs a seed the local Cognito can use.
+            if settings.profile == crate::config::Profile::Local
+                && let Err(e) = crate::startup::local_cognito_options(&settings)
+            {
+                eprintln!("invalid configuration:\n  - {e}");
+                return ExitCode::FAILURE;
+            }
             println!(
                 "configuration is valid ({} profile)",
                 settings.profile.as_str()
@@ -110,17 +117,20 @@ async fn run_local_cognito(
     allow_remote: bool,
 ) -> ExitCode {
     telemetry::init(settings.json_logs);
-    let Some(seed) = settings.local_cognito.seed.clone() else {
-        eprintln!("error: no [local_cognito] seed in the configuration (config/local.toml)");
-        return ExitCode::FAILURE;
+    let mut options = match crate::startup::local_cognito_options(&settings) {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
     };
-    let options = local_cognito::Options {
-        listen: listen.unwrap_or(settings.local_cognito.listen),
-        data_dir: data_dir.or(settings.local_cognito.data_dir.clone()),
-        seed,
-        code_ttl: settings.local_cognito.code_ttl,
-        allow_remote,
-    };
+    if let Some(listen) = listen {
+        options.listen = listen;
+    }
+    if data_dir.is_some() {
+        options.data_dir = data_dir;
+    }
+    options.allow_remote = allow_remote;
     match LocalCognito::start(options).await {
         Ok(lc) => {
             println!("local Cognito listening on {}", lc.endpoint_url());

@@ -1,7 +1,10 @@
 //! Prometheus metrics: one registry per service instance (so several apps in
 //! one process, as in the tests, do not mix their numbers), recorded always
-//! (a few atomic operations) and served only when `BFF_METRICS_LISTEN` is set,
-//! on a listener of its own, at `GET /metrics`.
+//! (a few atomic operations) by the adapters and the edge middleware. The
+//! listener that serves them (`BFF_METRICS_LISTEN`, `GET /metrics`) is
+//! `http::metrics`. The one web type here is axum's `MatchedPath`, kept as
+//! the route label because it shares the route template's `Arc` (labelling
+//! a request allocates nothing).
 //!
 //! Series (labels are bounded: routes are matched route templates, never raw
 //! paths; operations are the SDK's operation names):
@@ -11,27 +14,22 @@
 //! | `bff_http_requests_total` | counter | `route`, `method`, `status` |
 //! | `bff_cognito_request_duration_seconds` | histogram | `operation`, `outcome` (`ok`/`error`) |
 //! | `bff_jwks_fetches_total` | counter | `outcome` (`ok`/`error`) |
-//! | `bff_rate_limit_rejections_total` | counter | `kind` (`ip`/`username`) |
+//! | `bff_rate_limit_rejections_total` | counter | `kind` (`ip`/`username`/`session`) |
 //! | `bff_refresh_joins_total` | counter | |
 //!
 //! Security: no label ever carries a username, an address, a token or a raw path.
 
 use std::fmt;
-use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::{MatchedPath, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use prometheus_client::encoding::prometheus_text::{CONTENT_TYPE, encode};
+use axum::extract::MatchedPath;
+use http::StatusCode;
+use prometheus_client::encoding::prometheus_text::encode;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-use tokio::net::TcpListener;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -251,36 +249,6 @@ fn method_label(method: &http::Method) -> &'static str {
         http::Method::OPTIONS => "OPTIONS",
         _ => "other",
     }
-}
-
-async fn scrape(State(metrics): State<Arc<Metrics>>) -> Response {
-    let mut response = metrics.render().into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-    response
-}
-
-/// The metrics listener's router: `GET /metrics`, 404 otherwise.
-// Not the service's API (a separate listener, not in /openapi.json), so it is
-// not mounted through `http::routes::Routes`.
-#[allow(clippy::disallowed_methods)]
-pub fn router(metrics: Arc<Metrics>) -> Router {
-    Router::new()
-        .route("/metrics", axum::routing::get(scrape))
-        .fallback(|| async { StatusCode::NOT_FOUND })
-        .with_state(metrics)
-}
-
-/// Serves the metrics on `listener` until `shutdown` completes.
-pub async fn serve(
-    listener: TcpListener,
-    metrics: Arc<Metrics>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router(metrics))
-        .with_graceful_shutdown(shutdown)
-        .await
 }
 
 #[cfg(test)]

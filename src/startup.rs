@@ -149,7 +149,7 @@ impl App {
         let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
         let metrics_task = self.metrics_listener.map(|listener| {
             tracing::info!(addr = ?listener.local_addr().ok(), "serving metrics at /metrics");
-            tokio::spawn(crate::metrics::serve(
+            tokio::spawn(crate::http::metrics::serve(
                 listener,
                 Arc::clone(&self.state.metrics),
                 async move {
@@ -238,21 +238,31 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Starts the local Cognito and points the settings at it.
-async fn start_local_cognito(settings: &mut Settings) -> Result<LocalCognito, StartupError> {
-    let seed = settings
+/// How the embedded local Cognito runs in local mode: the settings'
+/// listen address, data dir and code lifetime, and the seed of the
+/// `[local_cognito]` table read and checked. Loopback only.
+pub fn local_cognito_options(settings: &Settings) -> Result<local_cognito::Options, StartupError> {
+    let table = settings
         .local_cognito
         .seed
         .clone()
         .ok_or(StartupError::NoSeed)?;
-    let lc = LocalCognito::start(local_cognito::Options {
+    let seed: local_cognito::Seed = serde_json::from_value(table)
+        .map_err(|e| local_cognito::StartError::InvalidSeed(e.to_string()))?;
+    seed.validate()
+        .map_err(local_cognito::StartError::InvalidSeed)?;
+    Ok(local_cognito::Options {
         listen: settings.local_cognito.listen,
         data_dir: settings.local_cognito.data_dir.clone(),
         seed,
         code_ttl: settings.local_cognito.code_ttl,
         allow_remote: false,
     })
-    .await?;
+}
+
+/// Starts the local Cognito and points the settings at it.
+async fn start_local_cognito(settings: &mut Settings) -> Result<LocalCognito, StartupError> {
+    let lc = LocalCognito::start(local_cognito_options(settings)?).await?;
     tracing::warn!(
         endpoint = %lc.endpoint_url(),
         "local mode: the embedded local Cognito is running; not for production"

@@ -7,7 +7,6 @@ use crate::auth::{AuthError, SingleFlight, TokenSet};
 use crate::cognito::CognitoClient;
 use crate::config::Settings;
 use crate::cookies::Cookies;
-use crate::http::csrf::CsrfPolicy;
 use crate::jwks::KeyStore;
 use crate::limits::RateLimits;
 use crate::metrics::Metrics;
@@ -38,7 +37,6 @@ pub struct Shared {
     pub verifier: Arc<TokenVerifier>,
     pub cookies: Arc<Cookies>,
     pub refresh_flight: Arc<RefreshFlight>,
-    pub csrf: Arc<CsrfPolicy>,
     /// The issuer label of TOTP `otpauth://` URIs.
     pub totp_issuer: Arc<str>,
     /// Prometheus metrics (served when `BFF_METRICS_LISTEN` is set).
@@ -59,14 +57,6 @@ impl AppState {
     ) -> Self {
         let limits = Arc::new(RateLimits::new(&settings.rate_limits, Arc::clone(&metrics)));
         let cookies = Arc::new(Cookies::new(&settings));
-        let public_origin = settings
-            .public_url
-            .as_ref()
-            .map(|u| u.origin().ascii_serialization());
-        let csrf = Arc::new(CsrfPolicy {
-            public_origin,
-            allowed_origins: settings.allowed_origins.clone(),
-        });
         let totp_issuer: Arc<str> = settings
             .public_url
             .as_ref()
@@ -81,7 +71,6 @@ impl AppState {
             cookies,
             // Results linger briefly for requests already on their way.
             refresh_flight: Arc::new(SingleFlight::new(std::time::Duration::from_secs(2))),
-            csrf,
             totp_issuer,
             metrics,
             limits,

@@ -25,7 +25,7 @@ pub const KID: &str = "bench-kid";
 /// Settings as in production (`BFF_PROFILE=production`), with `extra`
 /// environment variables on top.
 pub fn settings(extra: &[(&str, &str)]) -> Settings {
-    let key = STANDARD.encode(cognito_bff::cookies::generate_key());
+    let key = STANDARD.encode(cognito_bff::config::generate_key());
     let mut env: Vec<(String, String)> = [
         ("BFF_PROFILE", "production"),
         ("BFF_COGNITO_REGION", "eu-west-1"),

@@ -11,11 +11,13 @@ mod tenant;
 mod user;
 
 pub use error::AuthError;
-pub use model::{AuthOutcome, Challenge, CodeDelivery, SignUpResult, TokenSet, TotpSetup};
+pub use model::{
+    AuthOutcome, Challenge, CodeDelivery, MAX_TOKEN_LEN, SignUpResult, TokenSet, TotpSetup,
+};
 pub(crate) use principal::Identity;
 pub use principal::{Principal, split_scopes};
 pub use revocation::{Revocations, TokenHash};
 pub use session::RefreshSession;
 pub use single_flight::SingleFlight;
-pub use tenant::{SessionBinding, TokenFacts, is_tenant_attribute, resolve_tenant};
+pub use tenant::{SessionBinding, TenantSource, TokenFacts, resolve_tenant};
 pub use user::UserAttributes;

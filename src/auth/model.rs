@@ -4,6 +4,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// The longest access token the service handles. Cognito access tokens are 1-2 KB (a few
+/// more with many groups); anything far longer is refused unparsed, so a
+/// client cannot make the service base64-decode and parse megabytes.
+pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+
 /// Tokens issued by a successful authentication or refresh.
 #[derive(Clone)]
 pub struct TokenSet {

@@ -18,7 +18,14 @@
 
 use std::sync::Arc;
 
-use crate::config::OrgIdSource;
+/// Where a caller's tenant comes from (the service's `BFF_ORG_ID_SOURCE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantSource {
+    /// A claim of the verified access token.
+    AccessToken,
+    /// The verified id token's claim, bound to the session cookie.
+    IdToken,
+}
 
 /// The tenant bound to one access token at sign-in or refresh, decrypted
 /// from the session cookie (built by the cookie codec; only verified values
@@ -55,10 +62,10 @@ pub struct TokenFacts<'a> {
 /// The tenant of a verified access token, `None` when it has none.
 pub fn resolve_tenant(
     token: TokenFacts<'_>,
-    source: OrgIdSource,
+    source: TenantSource,
     session: Option<&SessionBinding>,
 ) -> Option<Arc<str>> {
-    if source == OrgIdSource::IdToken
+    if source == TenantSource::IdToken
         && let Some(binding) = session
     {
         // Security: the binding counts only for the very access token it
@@ -83,22 +90,6 @@ pub fn resolve_tenant(
     // Both sources: a tenant claim in the verified access token is signed by
     // Cognito and therefore trusted as is.
     token.org_claim.filter(|org| non_blank(org)).cloned()
-}
-
-/// True when user attribute `name` is, or feeds, the tenant claim
-/// `claim`: the claim's own name and its `custom:` attribute (a
-/// pre-token-generation trigger maps `custom:org_id` to `org_id`), compared
-/// without regard to case. No path that writes user attributes on a user's
-/// behalf may take one of these.
-pub fn is_tenant_attribute(name: &str, claim: &str) -> bool {
-    let bare = |s: &str| {
-        let lower = s.to_ascii_lowercase();
-        match lower.strip_prefix("custom:") {
-            Some(rest) => rest.to_owned(),
-            None => lower,
-        }
-    };
-    bare(name) == bare(claim)
 }
 
 /// An empty or all-blank tenant id is no tenant: it would put every such
@@ -134,27 +125,16 @@ mod tests {
     }
 
     #[test]
-    fn the_tenant_attribute_is_the_claim_with_or_without_custom_in_any_case() {
-        for name in ["org_id", "custom:org_id", "CUSTOM:Org_Id"] {
-            assert!(is_tenant_attribute(name, "org_id"), "{name}");
-            assert!(is_tenant_attribute(name, "custom:org_id"), "{name}");
-        }
-        for name in ["email", "custom:org", "org_id2", "custom:role"] {
-            assert!(!is_tenant_attribute(name, "org_id"), "{name}");
-        }
-    }
-
-    #[test]
     fn the_access_token_claim_is_the_tenant_by_default() {
         let org = claim("org-a");
-        let t = resolve_tenant(facts(Some(&org), None), OrgIdSource::AccessToken, None);
+        let t = resolve_tenant(facts(Some(&org), None), TenantSource::AccessToken, None);
         assert_eq!(t, Some(org));
     }
 
     #[test]
     fn an_absent_empty_or_blank_claim_is_no_tenant() {
         for org in [None, Some(claim("")), Some(claim("  "))] {
-            let t = resolve_tenant(facts(org.as_ref(), None), OrgIdSource::AccessToken, None);
+            let t = resolve_tenant(facts(org.as_ref(), None), TenantSource::AccessToken, None);
             assert_eq!(t, None, "{org:?}");
         }
     }
@@ -164,7 +144,7 @@ mod tests {
         let b = binding("sub-1", "jti-1", 1_000);
         let t = resolve_tenant(
             facts(None, Some("jti-1")),
-            OrgIdSource::AccessToken,
+            TenantSource::AccessToken,
             Some(&b),
         );
         assert_eq!(t, None);
@@ -173,12 +153,12 @@ mod tests {
     #[test]
     fn a_matching_session_binding_gives_the_tenant_with_the_id_token_source() {
         let b = binding("sub-1", "jti-1", 1_000);
-        let t = resolve_tenant(facts(None, Some("jti-1")), OrgIdSource::IdToken, Some(&b));
+        let t = resolve_tenant(facts(None, Some("jti-1")), TenantSource::IdToken, Some(&b));
         assert_eq!(t, Some(claim("org-b")));
         let none = SessionBinding { org_id: None, ..b };
         let t = resolve_tenant(
             facts(None, Some("jti-1")),
-            OrgIdSource::IdToken,
+            TenantSource::IdToken,
             Some(&none),
         );
         assert_eq!(t, None);
@@ -194,22 +174,22 @@ mod tests {
         ] {
             let t = resolve_tenant(
                 facts(Some(&org), Some("jti-1")),
-                OrgIdSource::IdToken,
+                TenantSource::IdToken,
                 Some(&b),
             );
             assert_eq!(t, None, "{b:?}");
         }
         let b = binding("sub-1", "jti-1", 1_000);
-        let t = resolve_tenant(facts(None, None), OrgIdSource::IdToken, Some(&b));
+        let t = resolve_tenant(facts(None, None), TenantSource::IdToken, Some(&b));
         assert_eq!(t, None);
     }
 
     #[test]
     fn without_a_binding_the_id_token_source_falls_back_to_the_access_token_claim_only() {
         let org = claim("org-a");
-        let t = resolve_tenant(facts(Some(&org), None), OrgIdSource::IdToken, None);
+        let t = resolve_tenant(facts(Some(&org), None), TenantSource::IdToken, None);
         assert_eq!(t, Some(org));
-        let t = resolve_tenant(facts(None, Some("jti-1")), OrgIdSource::IdToken, None);
+        let t = resolve_tenant(facts(None, Some("jti-1")), TenantSource::IdToken, None);
         assert_eq!(t, None);
     }
 }

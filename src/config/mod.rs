@@ -10,6 +10,7 @@ mod load;
 mod raw;
 mod scalar;
 mod settings;
+mod tenant;
 mod validate;
 
 pub use error::ConfigError;
@@ -18,3 +19,5 @@ pub use settings::{
     CognitoSettings, CookieKeys, LocalCognitoSettings, OrgIdSource, Profile, RateLimit,
     RateLimitSettings, Settings, TokenSettings,
 };
+pub use tenant::is_tenant_attribute;
+pub use validate::generate_key;

@@ -151,5 +151,8 @@ pub struct LocalCognitoSettings {
     pub listen: SocketAddr,
     pub code_ttl: Duration,
     pub data_dir: Option<PathBuf>,
-    pub seed: Option<crate::local_cognito::Seed>,
+    /// The `[local_cognito]` table of `config/local.toml`, as written: pools,
+    /// clients and users to create. The local Cognito reads it
+    /// (`startup::local_cognito_options`); configuration does not know its shape.
+    pub seed: Option<serde_json::Value>,
 }

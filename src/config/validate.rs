@@ -48,18 +48,19 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
     );
 
     let seed = local_seed(&mut p, &raw, profile);
-    let (seed_pool, seed_client, seed_secret) = seed
-        .as_ref()
-        .and_then(|s| s.pools.first())
-        .map(|pool| {
-            let client = pool.clients.first();
-            (
-                Some(pool.id.clone()),
-                client.map(|c| c.id.clone()),
-                client.and_then(|c| c.secret.clone()),
-            )
-        })
-        .unwrap_or((None, None, None));
+    // The seed's first pool and client name what local mode talks to. (The
+    // seed is the local Cognito's to read in full: `local_cognito::Seed`.)
+    let seed_text = |pointer: &str| {
+        seed.as_ref()
+            .and_then(|s| s.pointer(pointer))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    let (seed_pool, seed_client, seed_secret) = (
+        seed_text("/pools/0/id"),
+        seed_text("/pools/0/clients/0/id"),
+        seed_text("/pools/0/clients/0/secret"),
+    );
 
     // Security: a pool id that is set but blank (an empty variable from a
     // deployment template) must not fall back to local mode and its demo
@@ -232,7 +233,7 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
                 "SIGNUP_ATTRIBUTES",
                 format_args!("`{attr}` is not an attribute name"),
             );
-        } else if crate::auth::is_tenant_attribute(attr, &org_id_claim) {
+        } else if super::is_tenant_attribute(attr, &org_id_claim) {
             // Security: a tenant is never chosen by its user.
             p.push(
                 "SIGNUP_ATTRIBUTES",
@@ -569,6 +570,14 @@ fn origin(p: &mut Problems, value: &str, production: bool) -> Option<String> {
     Some(url.origin().ascii_serialization())
 }
 
+/// A fresh random cookie key of [`MIN_COOKIE_KEY_BYTES`] (local mode, when
+/// none is configured).
+pub fn generate_key() -> Vec<u8> {
+    let mut key = vec![0u8; MIN_COOKIE_KEY_BYTES];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+    key
+}
+
 fn decode_key(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
     [&STANDARD, &URL_SAFE, &URL_SAFE_NO_PAD]
@@ -627,23 +636,20 @@ fn cookie_keys(
         }
         // Local mode: a fresh key per start; sessions end with the process.
         None => CookieKeys {
-            current: crate::cookies::generate_key(),
+            current: generate_key(),
             previous,
             generated: true,
         },
     }
 }
 
-fn local_seed(
-    p: &mut Problems,
-    raw: &RawSettings,
-    profile: Profile,
-) -> Option<crate::local_cognito::Seed> {
+/// The `[local_cognito]` table as written (local profile only), as JSON.
+fn local_seed(p: &mut Problems, raw: &RawSettings, profile: Profile) -> Option<serde_json::Value> {
     let value = raw.local_cognito.clone()?;
     if profile == Profile::Production {
         return None;
     }
-    match value.deserialize::<crate::local_cognito::Seed>() {
+    match value.deserialize::<serde_json::Value>() {
         Ok(seed) => Some(seed),
         Err(e) => {
             p.push("LOCAL_COGNITO (the [local_cognito] table)", e);

@@ -15,9 +15,8 @@ use serde::de::DeserializeOwned;
 
 use super::names::{API_PATH, AUTH_PATH, CookieNames};
 use super::scan::cookie_values;
-use crate::auth::{AuthError, RefreshSession, SessionBinding};
+use crate::auth::{AuthError, MAX_TOKEN_LEN, RefreshSession, SessionBinding};
 use crate::config::Settings;
-use crate::verify::MAX_TOKEN_LEN;
 
 /// The cookie factory and reader, built once from the settings.
 #[derive(Clone)]

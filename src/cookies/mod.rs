@@ -20,12 +20,3 @@ pub mod scan;
 pub use codec::Cookies;
 pub use names::{ACCESS_CHUNKS, API_PATH, AUTH_PATH, CookieNames};
 pub use scan::cookie_values;
-
-use rand::RngCore as _;
-
-/// A fresh random 64-byte cookie key (local mode, when none is configured).
-pub fn generate_key() -> Vec<u8> {
-    let mut key = vec![0u8; 64];
-    rand::rng().fill_bytes(&mut key);
-    key
-}

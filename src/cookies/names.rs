@@ -7,7 +7,7 @@ pub const AUTH_PATH: &str = "/auth";
 
 /// How many numbered cookies an access token too large for one cookie may
 /// be split into (`<access>.0`, `<access>.1`, ...). Three hold any token the
-/// guard accepts (`verify::MAX_TOKEN_LEN`).
+/// guard accepts (`auth::MAX_TOKEN_LEN`).
 pub const ACCESS_CHUNKS: usize = 3;
 
 /// The names of the service's cookies.

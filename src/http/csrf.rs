@@ -26,6 +26,17 @@ pub struct CsrfPolicy {
 }
 
 impl CsrfPolicy {
+    /// From the settings: `BFF_PUBLIC_URL`'s origin and `BFF_ALLOWED_ORIGINS`.
+    pub fn new(settings: &crate::config::Settings) -> Self {
+        Self {
+            public_origin: settings
+                .public_url
+                .as_ref()
+                .map(|u| u.origin().ascii_serialization()),
+            allowed_origins: settings.allowed_origins.clone(),
+        }
+    }
+
     fn origin_ok(&self, origin: &str, headers: &HeaderMap) -> bool {
         if origin == "null" {
             return false;

@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod guard;
 pub mod health;
 pub mod json;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod problem;

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use tower::ServiceBuilder;
 
+use super::csrf::CsrfPolicy;
 use super::guard::GuardLayer;
 use super::json::BODY_LIMIT;
 use super::middleware as mw;
@@ -30,7 +31,7 @@ pub fn router(state: AppState) -> Router {
 pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router {
     let edge = mw::EdgeLayer::new(mw::Edge {
         metrics: Arc::clone(&state.metrics),
-        csrf: Arc::clone(&state.csrf),
+        csrf: Arc::new(CsrfPolicy::new(&state.settings)),
         timeout: state.settings.request_timeout,
     });
     // Unmatched GET/HEAD: the static site (demo page or BFF_STATIC_DIR), else 404.

@@ -24,6 +24,7 @@ mod persist;
 mod protocol;
 mod routes;
 mod seed;
+mod shared;
 mod state;
 mod tokens;
 mod totp;
@@ -36,7 +37,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use state::{Limits, Shared, State};
+use shared::Shared;
+use state::{Limits, State};
 
 /// How to run it.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ use std::sync::{Arc, PoisonError};
 
 use super::error::CognitoError;
 use super::ops::{self, Ctx};
-use super::state::Shared;
+use super::shared::Shared;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::{Arc, PoisonError};
 
-use super::state::Shared;
+use super::shared::Shared;
 
 /// Every route; with `loopback_only`, behind the `Host` check.
 pub fn router(shared: Arc<Shared>, loopback_only: bool) -> Router {

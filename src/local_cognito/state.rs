@@ -6,12 +6,10 @@
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::codes::{InboxEntry, PendingCode};
 use super::password::{PasswordHash, PasswordPolicy};
-use super::tokens::Keys;
 
 thread_local! {
     /// The instance's clock skew while one of its operations runs (operations
@@ -439,34 +437,5 @@ impl State {
             let excess = self.inbox.len() - INBOX_MAX;
             self.inbox.drain(..excess);
         }
-    }
-}
-
-/// Everything the handlers share.
-#[derive(Debug)]
-pub struct Shared {
-    pub state: Mutex<State>,
-    pub limits: Mutex<Limits>,
-    pub keys: Keys,
-    /// `http://127.0.0.1:PORT`, the prefix of every issuer.
-    pub base_url: String,
-    pub calls: Mutex<BTreeMap<String, u64>>,
-    pub persister: Option<super::persist::Persister>,
-}
-
-impl Shared {
-    pub fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub fn limits(&self) -> Limits {
-        self.limits
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    pub fn issuer(&self, pool_id: &str) -> String {
-        format!("{}/{pool_id}", self.base_url)
     }
 }

@@ -19,16 +19,13 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use super::cache::{DEFAULT_CACHE_CAPACITY, TokenCache, VerifiedToken};
 use super::claims::AccessClaims;
 use crate::auth::{
-    AuthError, Identity, Principal, Revocations, SessionBinding, TokenFacts, resolve_tenant,
-    split_scopes,
+    AuthError, Identity, Principal, Revocations, SessionBinding, TenantSource, TokenFacts,
+    resolve_tenant, split_scopes,
 };
 use crate::config::{OrgIdSource, Settings};
 use crate::jwks::{KeyStore, RefetchOutcome};
 
-/// The longest token looked at. Cognito access tokens are 1-2 KB (a few
-/// more with many groups); anything far longer is refused unparsed, so a
-/// client cannot make the service base64-decode and parse megabytes.
-pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+pub use crate::auth::MAX_TOKEN_LEN;
 
 /// Verifies Cognito access tokens for this service's user pool and app client.
 pub struct TokenVerifier {
@@ -38,7 +35,7 @@ pub struct TokenVerifier {
     pub(super) client_id: String,
     pub(super) leeway_secs: u64,
     pub(super) org_claim: String,
-    pub(super) org_source: OrgIdSource,
+    pub(super) org_source: TenantSource,
     pub(super) cache: TokenCache,
     /// Sessions and users signed out through this instance.
     revocations: Arc<Revocations>,
@@ -125,7 +122,10 @@ impl TokenVerifier {
             client_id: settings.cognito.client_id.clone(),
             leeway_secs,
             org_claim: tokens.org_id_claim.clone(),
-            org_source: tokens.org_id_source,
+            org_source: match tokens.org_id_source {
+                OrgIdSource::AccessToken => TenantSource::AccessToken,
+                OrgIdSource::IdToken => TenantSource::IdToken,
+            },
             cache: TokenCache::new(capacity),
             revocations: Arc::new(Revocations::new(
                 crate::auth::revocation::DEFAULT_CAPACITY,

@@ -226,10 +226,9 @@ pub async fn local_app(extra: &[(&str, &str)]) -> TestApp {
 
 /// The shipped seed (`config/local.toml`).
 pub fn shipped_seed() -> cognito_bff::local_cognito::Seed {
-    settings_from(Vec::new())
-        .local_cognito
-        .seed
+    cognito_bff::startup::local_cognito_options(&settings_from(Vec::new()))
         .expect("config/local.toml has a seed")
+        .seed
 }
 
 /// A local Cognito of its own on 127.0.0.1:0, seeded like `cargo run`'s.

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{input, reply, session};
-use crate::auth::{AuthError, AuthOutcome, is_tenant_attribute};
+use crate::auth::{AuthError, AuthOutcome};
+use crate::config::is_tenant_attribute;
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson};
 use crate::state::AppState;

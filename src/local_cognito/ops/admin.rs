@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::session_tokens::sign_out_everywhere;
 use super::signup::check_username;
 use super::{
-    AttributeIn, Ctx, OpResult, admin_user, attributes_in, attributes_out, deliver, mfa_members,
-    parse, pool_mut, req, user_key, validate_attributes,
+    AttributeIn, Ctx, OpResult, admin_user, apply_attributes, attributes_in, attributes_out,
+    deliver, mfa_members, parse, pool_mut, req, sign_out_everywhere, user_key,
+    validate_attributes,
 };
 use crate::local_cognito::codes::PendingCode;
 use crate::local_cognito::error::CognitoError;
@@ -406,24 +406,4 @@ pub fn admin_delete_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
     user.modified_ms = now_ms();
     tracing::info!(pool = %pool_id, username = %user.username, "local cognito: attributes deleted by admin");
     Ok(json!({}))
-}
-
-/// Sets (or, for an empty value, removes) `attrs` on `user`. Changing the
-/// email marks it unverified unless `email_verified` is set in the same call.
-pub fn apply_attributes(user: &mut User, attrs: BTreeMap<String, String>) {
-    if let Some(email) = attrs.get("email")
-        && user.email() != Some(email.as_str())
-        && !attrs.contains_key("email_verified")
-    {
-        user.attributes
-            .insert("email_verified".into(), "false".into());
-    }
-    for (k, v) in attrs {
-        if v.is_empty() {
-            user.attributes.remove(&k);
-        } else {
-            user.attributes.insert(k, v);
-        }
-    }
-    user.modified_ms = now_ms();
 }

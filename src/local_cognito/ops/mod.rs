@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 
 use super::codes::InboxEntry;
 use super::error::CognitoError;
+use super::shared::Shared;
 use super::state::{
-    AppClient, Challenge, Family, MfaMode, Pool, RefreshRecord, Session, Shared, State, User,
-    now_ms,
+    AppClient, Challenge, Family, MfaMode, Pool, RefreshRecord, Session, State, User, now_ms,
 };
 use super::tokens;
 
@@ -213,6 +213,40 @@ fn looks_like_email(s: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// Sets (or, for an empty value, removes) `attrs` on `user`. Changing the
+/// email marks it unverified unless `email_verified` is set in the same call.
+pub fn apply_attributes(user: &mut User, attrs: BTreeMap<String, String>) {
+    if let Some(email) = attrs.get("email")
+        && user.email() != Some(email.as_str())
+        && !attrs.contains_key("email_verified")
+    {
+        user.attributes
+            .insert("email_verified".into(), "false".into());
+    }
+    for (k, v) in attrs {
+        if v.is_empty() {
+            user.attributes.remove(&k);
+        } else {
+            user.attributes.insert(k, v);
+        }
+    }
+    user.modified_ms = now_ms();
+}
+
+/// Revokes every token family of a user issued up to now
+/// (API Reference: GlobalSignOut / AdminUserGlobalSignOut).
+pub fn sign_out_everywhere(state: &mut State, pool_id: &str, sub: &str) -> usize {
+    let now = now_ms();
+    let mut n = 0;
+    for f in state.families.values_mut() {
+        if f.pool_id == pool_id && f.sub == sub && f.issued_ms <= now && !f.revoked {
+            f.revoked = true;
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Developer Guide: "Attribute permissions and scopes" — an app client

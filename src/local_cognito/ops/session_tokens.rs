@@ -5,15 +5,14 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::admin::apply_attributes;
 use super::auth::{refresh_user, usable_refresh_token};
 use super::{
-    AttributeIn, Ctx, OpResult, attributes_in, caller, check_writable, client,
+    AttributeIn, Ctx, OpResult, apply_attributes, attributes_in, caller, check_writable, client,
     client_secret_matches, issue_tokens, mfa_members, parse, pool, pool_mut,
-    readable_attributes_out, req, validate_attributes,
+    readable_attributes_out, req, sign_out_everywhere, validate_attributes,
 };
 use crate::local_cognito::error::CognitoError;
-use crate::local_cognito::state::{RefreshRecord, State, now_ms};
+use crate::local_cognito::state::{RefreshRecord, now_ms};
 use crate::local_cognito::tokens;
 
 #[derive(Deserialize)]
@@ -91,19 +90,6 @@ pub fn update_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
     Ok(json!({"CodeDeliveryDetailsList": []}))
 }
 
-/// Revokes every token family of a user issued up to now
-/// (API Reference: GlobalSignOut / AdminUserGlobalSignOut).
-pub fn sign_out_everywhere(state: &mut State, pool_id: &str, sub: &str) -> usize {
-    let now = now_ms();
-    let mut n = 0;
-    for f in state.families.values_mut() {
-        if f.pool_id == pool_id && f.sub == sub && f.issued_ms <= now && !f.revoked {
-            f.revoked = true;
-            n += 1;
-        }
-    }
-    n
-}
 
 /// API Reference: GlobalSignOut — revokes the caller's refresh tokens and
 /// every access/id token issued before the call.

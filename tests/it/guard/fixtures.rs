@@ -252,7 +252,7 @@ impl Mint {
 
 /// Environment of a production-profile service verifying tokens from `jwks`.
 pub fn env(jwks: &JwksServer) -> Vec<(String, String)> {
-    let key = STANDARD.encode(cognito_bff::cookies::generate_key());
+    let key = STANDARD.encode(cognito_bff::config::generate_key());
     [
         ("BFF_PROFILE", "production"),
         ("BFF_COGNITO_REGION", REGION),
