@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::auth::{AuthError, SingleFlight, TokenSet};
+use crate::auth::{SessionPolicy, Sessions};
 use crate::cognito::CognitoClient;
 use crate::config::Settings;
 use crate::cookies::Cookies;
@@ -11,9 +11,6 @@ use crate::jwks::KeyStore;
 use crate::limits::RateLimits;
 use crate::metrics::Metrics;
 use crate::verify::TokenVerifier;
-
-/// Concurrent refreshes of one refresh token share one Cognito call.
-pub type RefreshFlight = SingleFlight<[u8; 32], Result<TokenSet, AuthError>>;
 
 /// Shared application state; its parts are read through `Deref` (`state.settings`).
 #[derive(Debug, Clone)]
@@ -31,12 +28,12 @@ impl std::ops::Deref for AppState {
 #[derive(Debug)]
 pub struct Shared {
     pub settings: Arc<Settings>,
-    pub cognito: CognitoClient,
+    /// Signing in, sessions and accounts, over Cognito.
+    pub sessions: Sessions<CognitoClient>,
     pub keys: Arc<KeyStore>,
     /// Verifies `/api` access tokens against `keys`.
     pub verifier: Arc<TokenVerifier>,
     pub cookies: Arc<Cookies>,
-    pub refresh_flight: Arc<RefreshFlight>,
     /// The issuer label of TOTP `otpauth://` URIs.
     pub totp_issuer: Arc<str>,
     /// Prometheus metrics (served when `BFF_METRICS_LISTEN` is set).
@@ -56,6 +53,16 @@ impl AppState {
         metrics: Arc<Metrics>,
     ) -> Self {
         let limits = Arc::new(RateLimits::new(&settings.rate_limits, Arc::clone(&metrics)));
+        let sessions = Sessions::new(
+            cognito,
+            SessionPolicy {
+                rotation: settings.refresh_rotation,
+                refresh_lifetime: settings.refresh_cookie_max_age,
+                writable_attributes: settings.signup_attributes.clone(),
+            },
+            // Shared with the guard: a sign-out refuses the session's tokens.
+            Arc::clone(verifier.revocations()),
+        );
         let cookies = Arc::new(Cookies::new(&settings));
         let totp_issuer: Arc<str> = settings
             .public_url
@@ -65,12 +72,10 @@ impl AppState {
             .into();
         Self(Arc::new(Shared {
             settings: Arc::new(settings),
-            cognito,
+            sessions,
             keys,
             verifier,
             cookies,
-            // Results linger briefly for requests already on their way.
-            refresh_flight: Arc::new(SingleFlight::new(std::time::Duration::from_secs(2))),
             totp_issuer,
             metrics,
             limits,

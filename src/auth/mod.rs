@@ -4,16 +4,20 @@
 mod error;
 mod model;
 mod principal;
+mod provider;
 pub mod revocation;
 mod session;
+mod sessions;
 mod single_flight;
 mod tenant;
 mod user;
 
 pub use error::AuthError;
 pub use model::{
-    AuthOutcome, Challenge, CodeDelivery, MAX_TOKEN_LEN, SignUpResult, TokenSet, TotpSetup,
+    AuthOutcome, Challenge, CodeDelivery, Issued, MAX_TOKEN_LEN, SignUpResult, TokenSet, TotpSetup,
 };
+pub use provider::IdentityProvider;
+pub use sessions::{Refreshed, SessionPolicy, Sessions};
 pub(crate) use principal::Identity;
 pub use principal::{Principal, split_scopes};
 pub use revocation::{Revocations, TokenHash};

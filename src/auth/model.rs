@@ -18,6 +18,20 @@ pub struct TokenSet {
     pub refresh_token: Option<String>,
     /// The access token's lifetime in seconds.
     pub expires_in: u64,
+    /// What the access token says about its sign-in, read by the adapter
+    /// from the token the provider just issued (nothing is authorised from
+    /// it: `/api` verifies every token).
+    pub issued: Issued,
+}
+
+/// The access token's `username`, `sub` and `origin_jti`, as issued.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Issued {
+    /// The provider's username (not an alias): SECRET_HASH on refresh needs it.
+    pub username: Option<String>,
+    pub sub: Option<String>,
+    /// Shared by every token of one sign-in: what sign-out revokes.
+    pub origin_jti: Option<String>,
 }
 
 impl fmt::Debug for TokenSet {
@@ -30,6 +44,7 @@ impl fmt::Debug for TokenSet {
                 &self.refresh_token.as_ref().map(|_| "[REDACTED]"),
             )
             .field("expires_in", &self.expires_in)
+            .field("issued", &self.issued)
             .finish()
     }
 }

@@ -6,7 +6,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     AuthenticationResultType, ChallengeNameType, CodeDeliveryDetailsType,
 };
 
-use crate::auth::{AuthError, AuthOutcome, Challenge, CodeDelivery, TokenSet};
+use crate::auth::{AuthError, AuthOutcome, Challenge, CodeDelivery, Issued, TokenSet};
 
 /// A successful Cognito answer that lacks what the operation must return (an
 /// empty `{}`, a truncated body): Cognito is failing, so 503
@@ -30,7 +30,27 @@ pub(super) fn tokens(result: &AuthenticationResultType) -> Result<TokenSet, Auth
         id_token: result.id_token().map(str::to_owned),
         refresh_token: result.refresh_token().map(str::to_owned),
         expires_in: u64::try_from(result.expires_in()).unwrap_or(0),
+        issued: issued(access_token),
     })
+}
+
+/// The claims naming the sign-in, read from the access token Cognito just
+/// issued in this same call (over the SDK's TLS connection). Nothing is
+/// authorised from them; `/api` verifies every token in full.
+fn issued(access_token: &str) -> Issued {
+    #[derive(serde::Deserialize)]
+    struct Claims {
+        username: Option<String>,
+        sub: Option<String>,
+        origin_jti: Option<String>,
+    }
+    jsonwebtoken::dangerous::insecure_decode_claims::<Claims>(access_token)
+        .map(|c| Issued {
+            username: c.username,
+            sub: c.sub,
+            origin_jti: c.origin_jti,
+        })
+        .unwrap_or_default()
 }
 
 /// Either tokens or the next challenge.

@@ -11,6 +11,7 @@ mod convert;
 pub mod error;
 mod flows;
 mod metrics;
+mod provider;
 mod secret_hash;
 mod user;
 

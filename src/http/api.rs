@@ -91,7 +91,7 @@ async fn attributes(
     State(state): State<AppState>,
     token: AccessToken,
 ) -> Result<Response, ApiError> {
-    let user = state.cognito.get_user(token.expose()).await?;
+    let user = state.sessions.user(token.expose()).await?;
     Ok(no_store(Json(user)))
 }
 

@@ -179,13 +179,18 @@ impl TokenCache {
             .sum()
     }
 
-    /// Forgets the tokens for which `pred` holds (e.g. those of a session
-    /// just signed out).
-    pub fn forget_where(&self, pred: impl Fn(&VerifiedToken) -> bool) {
-        for s in &self.shards {
-            s.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .retain(|_, e| !pred(&e.verified));
+    /// Forgets `token` (e.g. its session was signed out).
+    pub fn remove(&self, token: &str) {
+        if self.per_shard == 0 {
+            return;
+        }
+        let hash = self.hasher.hash_one(hashed_part(token));
+        let mut shard = self.shard(hash);
+        if shard
+            .get(&hash)
+            .is_some_and(|e| e.token.as_bytes() == token.as_bytes())
+        {
+            shard.remove(&hash);
         }
     }
 
@@ -263,11 +268,12 @@ mod tests {
     }
 
     #[test]
-    fn forget_where_drops_only_the_matching_tokens() {
+    fn remove_drops_only_that_token() {
         let cache = TokenCache::new(16);
         cache.insert("a.b.c", 1, verified(100), 0);
         cache.insert("d.e.f", 1, verified(200), 0);
-        cache.forget_where(|v| v.origin_jti.as_deref() == Some("o-100"));
+        cache.remove("a.b.c");
+        cache.remove("x.y.c");
         assert!(cache.get("a.b.c", 1, 0).is_none());
         assert!(cache.get("d.e.f", 1, 0).is_some());
     }

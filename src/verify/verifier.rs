@@ -134,25 +134,10 @@ impl TokenVerifier {
         }
     }
 
-    /// What was signed out through this instance (sign-out records into it).
+    /// What was signed out through this instance: the sessions service
+    /// records into it, the guard reads it on every request.
     pub fn revocations(&self) -> &Arc<Revocations> {
         &self.revocations
-    }
-
-    /// Refuses, from now on, every access token of the sign-in
-    /// `origin_jti`, cached ones included.
-    pub fn revoke_session(&self, origin_jti: &str) {
-        let now = jsonwebtoken::get_current_timestamp();
-        self.revocations.revoke_session(origin_jti, now);
-        self.cache
-            .forget_where(|v| v.origin_jti.as_deref() == Some(origin_jti));
-    }
-
-    /// Refuses, from now on, every access token of user `sub` issued up to now.
-    pub fn revoke_user(&self, sub: &str) {
-        let now = jsonwebtoken::get_current_timestamp();
-        self.revocations.revoke_user(sub, now);
-        self.cache.forget_where(|v| v.identity.sub == sub);
     }
 
     /// How many verified tokens are cached (metrics, tests).
@@ -191,7 +176,7 @@ impl TokenVerifier {
         let key = keys.get(&kid).ok_or_else(|| refuse("unknown kid"))?;
         let claims = self.checked_claims(token, key)?;
         let verified = self.remember(token, generation, now, claims);
-        self.principal(&verified, session, now)
+        self.principal(token, &verified, session, now)
     }
 
     /// As [`TokenVerifier::verify`], without waiting: `None` when the
@@ -222,25 +207,27 @@ impl TokenVerifier {
                 }
             }
         };
-        Some(self.principal(&verified, session, now))
+        Some(self.principal(token, &verified, session, now))
     }
 
-    /// The principal of a verified token, with its tenant for this request.
+    /// The principal of verified `token`, with its tenant for this request.
     fn principal(
         &self,
+        token: &str,
         verified: &VerifiedToken,
         session: Option<&SessionBinding>,
         now: u64,
     ) -> Result<Principal, AuthError> {
         // Security: checked after the cache, so a signed-out session's
-        // cached tokens are refused too; one atomic load while nothing was
-        // signed out.
+        // cached tokens are refused too (and leave the cache); one atomic
+        // load while nothing was signed out.
         if self.revocations.access_revoked(
             verified.origin_jti.as_deref(),
             &verified.identity.sub,
             verified.iat,
             now,
         ) {
+            self.cache.remove(token);
             return Err(refuse("signed out"));
         }
         let org_id = resolve_tenant(

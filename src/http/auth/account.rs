@@ -11,7 +11,6 @@ use serde_json::json;
 
 use super::{input, reply};
 use crate::auth::{AuthError, CodeDelivery};
-use crate::config::is_tenant_attribute;
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson};
 use crate::state::AppState;
@@ -38,21 +37,13 @@ pub(super) async fn signup(
     if body.attributes.len() > MAX_ATTRIBUTES {
         return Err(AuthError::InvalidRequest("`attributes` has too many entries.".into()).into());
     }
-    for (name, value) in &body.attributes {
-        // Security: only allow-listed attributes; `custom:*` is refused
-        // unless explicitly listed, and the tenant attribute always (start-up
-        // refuses it in the list too), so no one picks their own tenant.
-        if !state.settings.signup_attributes.iter().any(|a| a == name)
-            || is_tenant_attribute(name, &state.settings.tokens.org_id_claim)
-        {
-            let shown: String = name.chars().filter(|c| !c.is_control()).take(64).collect();
-            return Err(AuthError::AttributeNotAllowed(shown).into());
-        }
+    for value in body.attributes.values() {
         input::text("attribute value", value, input::ATTRIBUTE_MAX)?;
     }
     state.limits.check(ip, Some(username))?;
+    // Only the attributes a user may set (never the tenant): `Sessions::sign_up`.
     let result = state
-        .cognito
+        .sessions
         .sign_up(username, password, body.attributes)
         .await?;
     Ok(reply::json_no_store(&result))
@@ -74,7 +65,7 @@ pub(super) async fn confirm_signup(
     let username = input::username(&body.username)?;
     let code = input::code(&body.code)?;
     state.limits.check(ip, Some(username))?;
-    state.cognito.confirm_sign_up(username, code).await?;
+    state.sessions.confirm_sign_up(username, code).await?;
     Ok(reply::no_content())
 }
 
@@ -84,35 +75,8 @@ pub(super) struct Username {
     username: String,
 }
 
-/// What a code request answers when Cognito says the user does not exist
-/// (an app client without PreventUserExistenceErrors): a delivery shaped
-/// like a real one, so the answer does not tell.
-fn plausible_delivery(username: &str) -> CodeDelivery {
-    let destination = match username.split_once('@') {
-        Some((local, domain)) => format!(
-            "{}***@{}***",
-            local.chars().next().unwrap_or('x'),
-            domain.chars().next().unwrap_or('x')
-        ),
-        None => "***".to_owned(),
-    };
-    CodeDelivery {
-        destination: Some(destination),
-        medium: Some("EMAIL".into()),
-        attribute: Some("email".into()),
-    }
-}
-
-fn delivery_reply(
-    username: &str,
-    result: Result<Option<CodeDelivery>, AuthError>,
-) -> Result<Response, ApiError> {
-    let delivery = match result {
-        Ok(Some(d)) => d,
-        Ok(None) => plausible_delivery(username),
-        Err(e) => return Err(e.into()),
-    };
-    Ok(reply::json_no_store(&json!({ "code_delivery": delivery })))
+fn delivery_reply(delivery: CodeDelivery) -> Response {
+    reply::json_no_store(&json!({ "code_delivery": delivery }))
 }
 
 /// `POST /auth/resend-code`.
@@ -123,7 +87,7 @@ pub(super) async fn resend_code(
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     state.limits.check(ip, Some(username))?;
-    delivery_reply(username, state.cognito.resend_code(username).await)
+    Ok(delivery_reply(state.sessions.resend_code(username).await?))
 }
 
 /// `POST /auth/forgot-password`: the same answer for unknown users.
@@ -134,7 +98,7 @@ pub(super) async fn forgot_password(
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     state.limits.check(ip, Some(username))?;
-    delivery_reply(username, state.cognito.forgot_password(username).await)
+    Ok(delivery_reply(state.sessions.forgot_password(username).await?))
 }
 
 #[derive(Deserialize)]
@@ -156,7 +120,7 @@ pub(super) async fn confirm_forgot_password(
     let password = input::password("password", &body.password)?;
     state.limits.check(ip, Some(username))?;
     state
-        .cognito
+        .sessions
         .confirm_forgot_password(username, code, password)
         .await?;
     Ok(reply::no_content())

@@ -11,68 +11,11 @@ use serde_json::json;
 
 use super::{input, reply, session};
 use crate::auth::{AuthError, AuthOutcome};
-use crate::config::is_tenant_attribute;
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson};
 use crate::state::AppState;
 
-/// Challenges the service passes through to Cognito, each with the
-/// ChallengeResponses keys it takes (besides `USERNAME` and `SECRET_HASH`,
-/// which the service adds itself).
-const CHALLENGES: [(&str, &[&str]); 6] = [
-    ("NEW_PASSWORD_REQUIRED", &["NEW_PASSWORD"]),
-    ("SOFTWARE_TOKEN_MFA", &["SOFTWARE_TOKEN_MFA_CODE"]),
-    ("SMS_MFA", &["SMS_MFA_CODE"]),
-    ("EMAIL_OTP", &["EMAIL_OTP_CODE"]),
-    ("SELECT_MFA_TYPE", &["ANSWER"]),
-    ("MFA_SETUP", &[]),
-];
-/// The one challenge whose answer may carry `userAttributes.<name>`.
-const ATTRIBUTES_CHALLENGE: &str = "NEW_PASSWORD_REQUIRED";
 const MAX_RESPONSES: usize = 16;
-
-/// Refuses a response key the challenge does not take.
-///
-/// Security: a ChallengeResponses entry is forwarded to Cognito as is, and
-/// `userAttributes.<name>` in a NEW_PASSWORD_REQUIRED answer writes that
-/// attribute of the user. Only attributes a user may set at sign-up are
-/// let through, and never the tenant attribute: a user never chooses their
-/// own tenant. Cognito's USERNAME and SECRET_HASH come from the service.
-fn check_response_key(
-    state: &AppState,
-    challenge: &str,
-    keys: &[&str],
-    key: &str,
-) -> Result<(), AuthError> {
-    if keys.contains(&key) {
-        return Ok(());
-    }
-    let shown: String = key.chars().filter(|c| !c.is_control()).take(64).collect();
-    if key == "USERNAME" || key == "SECRET_HASH" {
-        return Err(AuthError::InvalidRequest(format!(
-            "`responses.{shown}` is added by the service; leave it out."
-        )));
-    }
-    if challenge == ATTRIBUTES_CHALLENGE
-        && let Some(attribute) = key.strip_prefix("userAttributes.")
-    {
-        let allowed = state
-            .settings
-            .signup_attributes
-            .iter()
-            .any(|a| a == attribute)
-            && !is_tenant_attribute(attribute, &state.settings.tokens.org_id_claim);
-        if allowed {
-            return Ok(());
-        }
-        return Err(AuthError::InvalidRequest(format!(
-            "`responses.{shown}`: this attribute cannot be set here."
-        )));
-    }
-    Err(AuthError::InvalidRequest(format!(
-        "`responses.{shown}` is not an answer to {challenge}."
-    )))
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,7 +33,7 @@ pub(super) async fn signin(
     let username = input::username(&body.username)?;
     let password = input::password("password", &body.password)?;
     state.limits.check(ip, Some(username))?;
-    let outcome = state.cognito.sign_in(username, password).await?;
+    let outcome = state.sessions.sign_in(username, password).await?;
     finish(&state, username, outcome).await
 }
 
@@ -112,30 +55,22 @@ pub(super) async fn respond_challenge(
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     let session = input::session(&body.session)?;
-    let Some((challenge, keys)) = CHALLENGES
-        .iter()
-        .find(|(name, _)| *name == body.challenge.as_str())
-    else {
-        let names: Vec<&str> = CHALLENGES.iter().map(|(name, _)| *name).collect();
-        return Err(AuthError::InvalidRequest(format!(
-            "`challenge` must be one of {}.",
-            names.join(", ")
-        ))
-        .into());
-    };
     if body.responses.len() > MAX_RESPONSES {
         return Err(AuthError::InvalidRequest("`responses` has too many entries.".into()).into());
     }
     for (key, value) in &body.responses {
         input::text("responses key", key, 64)?;
-        check_response_key(&state, challenge, keys, key)?;
         // Values include new passwords: checked, never echoed.
         input::text("responses value", value, input::ATTRIBUTE_MAX)?;
     }
+    // Before the rate limits: a malformed answer costs nothing.
+    state
+        .sessions
+        .check_responses(&body.challenge, body.responses.keys().map(String::as_str))?;
     state.limits.check(ip, Some(username))?;
     let outcome = state
-        .cognito
-        .respond_to_challenge(username, &body.challenge, session, body.responses)
+        .sessions
+        .respond(username, &body.challenge, session, body.responses)
         .await?;
     finish(&state, username, outcome).await
 }
@@ -173,7 +108,7 @@ pub(super) async fn mfa_associate(
         None => "account",
     };
     state.limits.check(ip, None)?;
-    let setup = state.cognito.associate_totp(session).await?;
+    let setup = state.sessions.associate_totp(session).await?;
     let uri = otpauth_uri(&state.totp_issuer, account, &setup.secret_code)?;
     Ok(reply::json_no_store(&json!({
         "secret_code": setup.secret_code,
@@ -219,7 +154,7 @@ pub(super) async fn mfa_verify(
     let code = input::code(&body.code)?;
     // No username in the body: the code guesses count against the address.
     state.limits.check(ip, None)?;
-    let next = state.cognito.verify_totp(session, code).await?;
+    let next = state.sessions.verify_totp(session, code).await?;
     Ok(reply::json_no_store(
         &json!({ "session": next.as_deref().unwrap_or(session) }),
     ))
