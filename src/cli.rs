@@ -47,44 +47,51 @@ pub enum Command {
 /// Parses the arguments and runs the chosen command.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Serve);
-    // `admin` talks to Cognito with AWS credentials; it needs no BFF settings.
-    let command = match command {
-        Command::Admin(args) => return admin::run(args).await,
-        other => other,
-    };
-    let settings = match config::load(&Sources::from_process()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprint!("{e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match command {
-        // Dispatched above, before the configuration is loaded.
+    match cli.command.unwrap_or(Command::Serve) {
+        // `admin` talks to Cognito with AWS credentials; it needs no BFF settings.
         Command::Admin(args) => admin::run(args).await,
-        Command::Serve => serve(settings).await,
-        Command::CheckConfig => {
-            // Local mode also needs a seed the local Cognito can use.
-            if settings.profile == crate::config::Profile::Local
-                && let Err(e) = crate::startup::local_cognito_options(&settings)
-            {
-                eprintln!("invalid configuration:\n  - {e}");
-                return ExitCode::FAILURE;
-            }
-            println!(
-                "configuration is valid ({} profile)",
-                settings.profile.as_str()
-            );
-            println!("{settings:#?}");
-            ExitCode::SUCCESS
-        }
+        Command::Serve => match settings() {
+            Ok(settings) => serve(settings).await,
+            Err(code) => code,
+        },
+        Command::CheckConfig => match settings() {
+            Ok(settings) => check_config(&settings),
+            Err(code) => code,
+        },
         Command::LocalCognito {
             listen,
             data_dir,
             allow_remote,
-        } => run_local_cognito(settings, listen, data_dir, allow_remote).await,
+        } => match settings() {
+            Ok(settings) => run_local_cognito(settings, listen, data_dir, allow_remote).await,
+            Err(code) => code,
+        },
     }
+}
+
+/// The configuration, or the exit code after printing why it is invalid.
+fn settings() -> Result<Settings, ExitCode> {
+    config::load(&Sources::from_process()).map_err(|e| {
+        eprint!("{e}");
+        ExitCode::FAILURE
+    })
+}
+
+/// `check-config`: valid settings (and, in local mode, a seed the local
+/// Cognito can use), printed with secrets redacted.
+fn check_config(settings: &Settings) -> ExitCode {
+    if settings.profile == crate::config::Profile::Local
+        && let Err(e) = crate::startup::local_cognito_options(settings)
+    {
+        eprintln!("invalid configuration:\n  - {e}");
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "configuration is valid ({} profile)",
+        settings.profile.as_str()
+    );
+    println!("{settings:#?}");
+    ExitCode::SUCCESS
 }
 
 async fn serve(settings: Settings) -> ExitCode {

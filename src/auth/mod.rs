@@ -16,12 +16,12 @@ pub use error::AuthError;
 pub use model::{
     AuthOutcome, Challenge, CodeDelivery, Issued, MAX_TOKEN_LEN, SignUpResult, TokenSet, TotpSetup,
 };
-pub use provider::IdentityProvider;
-pub use sessions::{Refreshed, SessionPolicy, Sessions};
 pub(crate) use principal::Identity;
 pub use principal::{Principal, split_scopes};
+pub use provider::IdentityProvider;
 pub use revocation::{Revocations, TokenHash};
 pub use session::RefreshSession;
+pub use sessions::{Refreshed, SessionPolicy, Sessions};
 pub use single_flight::SingleFlight;
 pub use tenant::{SessionBinding, TenantSource, TokenFacts, resolve_tenant};
 pub use user::UserAttributes;

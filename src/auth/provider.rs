@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 
-use super::{AuthError, AuthOutcome, CodeDelivery, SignUpResult, TokenSet, TotpSetup, UserAttributes};
+use super::{
+    AuthError, AuthOutcome, CodeDelivery, SignUpResult, TokenSet, TotpSetup, UserAttributes,
+};
 
 /// The operations of a user pool's public (token- and secret-hash-
 /// authorised) API that the service uses.

@@ -139,7 +139,8 @@ impl<P: IdentityProvider> Sessions<P> {
         challenge: &str,
         keys: impl IntoIterator<Item = &'a str>,
     ) -> Result<(), AuthError> {
-        let Some((challenge, takes)) = CHALLENGES.iter().find(|(name, _)| *name == challenge) else {
+        let Some((challenge, takes)) = CHALLENGES.iter().find(|(name, _)| *name == challenge)
+        else {
             let names: Vec<&str> = CHALLENGES.iter().map(|(name, _)| *name).collect();
             return Err(AuthError::InvalidRequest(format!(
                 "`challenge` must be one of {}.",
@@ -187,7 +188,11 @@ impl<P: IdentityProvider> Sessions<P> {
     }
 
     /// Checks the first TOTP code of an MFA_SETUP challenge.
-    pub async fn verify_totp(&self, session: &str, code: &str) -> Result<Option<String>, AuthError> {
+    pub async fn verify_totp(
+        &self,
+        session: &str,
+        code: &str,
+    ) -> Result<Option<String>, AuthError> {
         self.provider.verify_totp(session, code).await
     }
 
@@ -232,7 +237,11 @@ impl<P: IdentityProvider> Sessions<P> {
             .run(digest, || async move {
                 admit()?;
                 self.provider
-                    .refresh(&session.username, &session.refresh_token, self.policy.rotation)
+                    .refresh(
+                        &session.username,
+                        &session.refresh_token,
+                        self.policy.rotation,
+                    )
                     .await
             })
             .await;
@@ -288,7 +297,11 @@ impl<P: IdentityProvider> Sessions<P> {
     async fn sign_out_everywhere(&self, session: &RefreshSession) -> Result<(), AuthError> {
         let tokens = self
             .provider
-            .refresh(&session.username, &session.refresh_token, self.policy.rotation)
+            .refresh(
+                &session.username,
+                &session.refresh_token,
+                self.policy.rotation,
+            )
             .await?;
         self.provider.global_sign_out(&tokens.access_token).await?;
         if let Some(sub) = &tokens.issued.sub {

@@ -205,7 +205,10 @@ async fn sign_out_everywhere_refuses_every_token_of_the_user_or_reports_its_fail
     let s = sessions(Memory::default());
     s.sign_out(&session("rt"), true, admitted).await.unwrap();
     assert_eq!(s.provider.global_sign_outs.load(Ordering::SeqCst), 1);
-    assert!(s.revocations().access_revoked(Some("other"), "sub-1", now(), now()));
+    assert!(
+        s.revocations()
+            .access_revoked(Some("other"), "sub-1", now(), now())
+    );
 
     let failing = sessions(Memory {
         fail_global_sign_out: true,
@@ -214,7 +217,11 @@ async fn sign_out_everywhere_refuses_every_token_of_the_user_or_reports_its_fail
     let r = failing.sign_out(&session("rt"), true, admitted).await;
     assert!(matches!(r, Err(AuthError::UpstreamUnavailable(_))));
     // The session itself ends all the same.
-    assert!(failing.revocations().access_revoked(Some("jti-1"), "x", 0, now()));
+    assert!(
+        failing
+            .revocations()
+            .access_revoked(Some("jti-1"), "x", 0, now())
+    );
 }
 
 #[tokio::test]
@@ -227,7 +234,11 @@ async fn challenge_answers_take_only_their_keys_and_writable_attributes() {
         ("SELECT_MFA_TYPE", "ANSWER"),
     ];
     for (challenge, key) in ok {
-        assert_eq!(s.check_responses(challenge, [key]), Ok(()), "{challenge} {key}");
+        assert_eq!(
+            s.check_responses(challenge, [key]),
+            Ok(()),
+            "{challenge} {key}"
+        );
     }
     let refused = [
         ("NEW_PASSWORD_REQUIRED", "userAttributes.custom:org_id"),
@@ -238,15 +249,26 @@ async fn challenge_answers_take_only_their_keys_and_writable_attributes() {
     ];
     for (challenge, key) in refused {
         assert!(
-            matches!(s.check_responses(challenge, [key]), Err(AuthError::InvalidRequest(_))),
+            matches!(
+                s.check_responses(challenge, [key]),
+                Err(AuthError::InvalidRequest(_))
+            ),
             "{challenge} {key}"
         );
     }
     let mut responses = BTreeMap::new();
-    responses.insert("userAttributes.custom:org_id".to_owned(), "victim".to_owned());
-    let r = s.respond("u", "NEW_PASSWORD_REQUIRED", "s", responses).await;
+    responses.insert(
+        "userAttributes.custom:org_id".to_owned(),
+        "victim".to_owned(),
+    );
+    let r = s
+        .respond("u", "NEW_PASSWORD_REQUIRED", "s", responses)
+        .await;
     assert!(matches!(r, Err(AuthError::InvalidRequest(_))));
-    assert!(s.provider.responses.lock().unwrap().is_empty(), "nothing reached the provider");
+    assert!(
+        s.provider.responses.lock().unwrap().is_empty(),
+        "nothing reached the provider"
+    );
 }
 
 #[tokio::test]
@@ -267,7 +289,9 @@ async fn sign_up_takes_only_writable_attributes_and_code_requests_never_tell_who
 #[test]
 fn the_refresh_cookie_names_the_providers_username_and_sign_in() {
     let s = sessions(Memory::default());
-    let session = s.session_of(&tokens(Some("rt")), "alias@example.com").unwrap();
+    let session = s
+        .session_of(&tokens(Some("rt")), "alias@example.com")
+        .unwrap();
     assert_eq!(session.username, "u-1");
     assert_eq!(session.origin_jti.as_deref(), Some("jti-1"));
     assert!(s.session_of(&tokens(None), "u").is_none());

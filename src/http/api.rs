@@ -44,9 +44,9 @@ use super::routes::Routes;
 use crate::auth::Principal;
 use crate::state::AppState;
 
-/// Where the protected surface lives. The access cookie's `Path=/api`
-/// sends the cookie nowhere else.
-pub const PREFIX: &str = "/api";
+/// Where the protected surface lives: the access cookie's `Path`, which
+/// sends the cookie nowhere else (one constant, `cookies::API_PATH`).
+pub const PREFIX: &str = crate::cookies::API_PATH;
 
 /// Puts the guard in front of every route of `routes` (and of its fallback),
 /// so that each handler runs only for a verified access token.

@@ -27,9 +27,9 @@ use memchr::memchr;
 use crate::cookies::scan;
 use crate::verify::MAX_TOKEN_LEN;
 
-/// How a request presents its token.
+/// How a request presents its token (and so how it is authenticated).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
+pub enum AuthenticatedBy {
     /// `Authorization: Bearer`.
     Bearer,
     /// The access cookie.
@@ -40,7 +40,7 @@ pub enum Scheme {
 /// headers: finding it copies nothing.
 #[derive(Clone, Copy)]
 pub struct Credentials<'a> {
-    scheme: Scheme,
+    scheme: AuthenticatedBy,
     header: &'a HeaderValue,
     range: (usize, usize),
     token: &'a str,
@@ -56,7 +56,7 @@ impl std::fmt::Debug for Credentials<'_> {
 impl<'a> Credentials<'a> {
     /// The token of `header[range]`, when it is usable (see [`usable`]).
     fn new(
-        scheme: Scheme,
+        scheme: AuthenticatedBy,
         header: &'a HeaderValue,
         range: Range<usize>,
     ) -> Result<Self, NoCredentials> {
@@ -75,13 +75,8 @@ impl<'a> Credentials<'a> {
     }
 
     /// How it was presented.
-    pub fn scheme(&self) -> Scheme {
+    pub fn scheme(&self) -> AuthenticatedBy {
         self.scheme
-    }
-
-    /// True for `Authorization: Bearer` (which needs no CSRF header).
-    pub fn is_bearer(&self) -> bool {
-        self.scheme == Scheme::Bearer
     }
 
     /// The token, kept for the rest of the request without a copy (the
@@ -158,14 +153,16 @@ pub fn credentials<'a>(
         return Ok(token);
     }
     match cookie_value(headers, access_cookie)? {
-        Some((header, range)) => Credentials::new(Scheme::Cookie, header, range),
+        Some((header, range)) => Credentials::new(AuthenticatedBy::Cookie, header, range),
         None => Err(NoCredentials::Missing),
     }
 }
 
 /// The token of an `Authorization: Bearer` header (scheme matched without
 /// regard to case), `None` when there is no Bearer Authorization header.
-fn bearer(headers: &HeaderMap) -> Result<Option<Credentials<'_>>, NoCredentials> {
+/// The CSRF check asks it too: only a usable Bearer token spares the CSRF
+/// header.
+pub fn bearer(headers: &HeaderMap) -> Result<Option<Credentials<'_>>, NoCredentials> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Ok(None);
@@ -182,7 +179,7 @@ fn bearer(headers: &HeaderMap) -> Result<Option<Credentials<'_>>, NoCredentials>
         .iter()
         .position(|b| *b != b' ')
         .map_or(bytes.len(), |i| scheme_end + i);
-    Credentials::new(Scheme::Bearer, value, start..bytes.len()).map(Some)
+    Credentials::new(AuthenticatedBy::Bearer, value, start..bytes.len()).map(Some)
 }
 
 /// Where the value of cookie `name` is (once at most): the header value and
@@ -245,7 +242,7 @@ mod tests {
 
     const NAME: &str = "__Secure-access_token";
 
-    fn found(h: &HeaderMap) -> Result<(Scheme, &str), NoCredentials> {
+    fn found(h: &HeaderMap) -> Result<(AuthenticatedBy, &str), NoCredentials> {
         credentials(h, NAME).map(|c| (c.scheme(), c.token()))
     }
 
@@ -264,7 +261,7 @@ mod tests {
     fn a_bearer_token_is_found_whatever_the_case_of_the_scheme() {
         for v in ["Bearer a.b.c", "bearer a.b.c", "BEARER  a.b.c"] {
             let h = headers(&[("authorization", v.as_bytes())]);
-            assert_eq!(found(&h), Ok((Scheme::Bearer, "a.b.c")), "{v}");
+            assert_eq!(found(&h), Ok((AuthenticatedBy::Bearer, "a.b.c")), "{v}");
         }
     }
 
@@ -274,12 +271,12 @@ mod tests {
             ("authorization", b"Bearer x.y.z"),
             ("cookie", b"__Secure-access_token=a.b.c"),
         ]);
-        assert_eq!(found(&h), Ok((Scheme::Bearer, "x.y.z")));
+        assert_eq!(found(&h), Ok((AuthenticatedBy::Bearer, "x.y.z")));
         let h = headers(&[
             ("authorization", b"Basic dXNlcjpwdw=="),
             ("cookie", b"__Secure-access_token=a.b.c"),
         ]);
-        assert_eq!(found(&h), Ok((Scheme::Cookie, "a.b.c")));
+        assert_eq!(found(&h), Ok((AuthenticatedBy::Cookie, "a.b.c")));
     }
 
     #[test]
@@ -288,7 +285,7 @@ mod tests {
             ("cookie", b"a=1; b=2"),
             ("cookie", b"x=\xff; __Secure-access_token=a.b.c"),
         ]);
-        assert_eq!(found(&h), Ok((Scheme::Cookie, "a.b.c")));
+        assert_eq!(found(&h), Ok((AuthenticatedBy::Cookie, "a.b.c")));
     }
 
     #[test]

@@ -10,8 +10,8 @@
 
 use axum::http::{HeaderMap, Method, header};
 
-use super::api;
 use super::routes::is_under;
+use crate::cookies::{API_PATH, AUTH_PATH};
 
 /// The header (and its only accepted value) that marks a request as sent by script.
 pub const CSRF_HEADER: &str = "x-csrf";
@@ -66,11 +66,10 @@ fn is_unsafe(method: &Method) -> bool {
     )
 }
 
+/// A usable `Authorization: Bearer` token, read as the guard reads it: a
+/// request that only claims Bearer (empty, doubled) still needs the header.
 fn has_bearer(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.len() > 7 && v[..7].eq_ignore_ascii_case("bearer "))
+    matches!(super::credentials::bearer(headers), Ok(Some(_)))
 }
 
 /// Decides whether a request passes; `Err` carries the reason (safe to show).
@@ -83,7 +82,7 @@ pub fn check(
     if !is_unsafe(method) {
         return Ok(());
     }
-    let guarded = is_under(path, "/auth") || (is_under(path, api::PREFIX) && !has_bearer(headers));
+    let guarded = is_under(path, AUTH_PATH) || (is_under(path, API_PATH) && !has_bearer(headers));
     if !guarded {
         return Ok(());
     }

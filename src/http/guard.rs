@@ -19,31 +19,13 @@ use axum::response::{IntoResponse, Response};
 use futures_util::future::{BoxFuture, Either};
 use tower::{Layer, Service};
 
-pub use super::credentials::AccessToken;
-use super::credentials::{NoCredentials, Scheme, chunked_cookie_token, credentials};
+pub use super::credentials::{AccessToken, AuthenticatedBy};
+use super::credentials::{NoCredentials, chunked_cookie_token, credentials};
 use super::problem::ApiError;
 use super::routes::is_under;
 use crate::auth::{AuthError, Principal, SessionBinding};
 use crate::config::OrgIdSource;
 use crate::state::AppState;
-
-/// How the request was authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthenticatedBy {
-    /// `Authorization: Bearer`.
-    Bearer,
-    /// The access cookie.
-    Cookie,
-}
-
-impl From<Scheme> for AuthenticatedBy {
-    fn from(scheme: Scheme) -> Self {
-        match scheme {
-            Scheme::Bearer => Self::Bearer,
-            Scheme::Cookie => Self::Cookie,
-        }
-    }
-}
 
 /// What the guard verified, in the request extensions (one entry: the
 /// extractors below read their part of it).
@@ -197,7 +179,7 @@ fn presented(state: &AppState, headers: &HeaderMap) -> Result<Presented, ApiErro
     };
     // The token as found (borrowed from the headers) and as kept.
     let found = match credentials(headers, state.cookies.names().access) {
-        Ok(c) => Ok((c.scheme().into(), c.keep(), Some(c.token()))),
+        Ok(c) => Ok((c.scheme(), c.keep(), Some(c.token()))),
         Err(NoCredentials::Missing) => {
             match chunked_cookie_token(headers, &state.cookies.names().access_chunks) {
                 Ok(Some(token)) => Ok((AuthenticatedBy::Cookie, token, None)),

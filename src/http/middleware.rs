@@ -54,10 +54,6 @@ fn new_request_id() -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("invalid"))
 }
 
-/// The request id of the current request, for handlers that want it.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub HeaderValue);
-
 /// What the edge layer needs, built once at startup.
 #[derive(Debug)]
 pub struct Edge {
@@ -128,7 +124,6 @@ where
             .cloned()
             .unwrap_or_else(new_request_id);
         req.headers_mut().insert(X_REQUEST_ID.clone(), id.clone());
-        req.extensions_mut().insert(RequestId(id.clone()));
         let span = tracing::info_span!(
             "request",
             request_id = id.to_str().unwrap_or(""),

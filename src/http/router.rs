@@ -85,7 +85,7 @@ fn service_routes(api: Routes) -> Routes {
         .get("/healthz", health::healthz)
         .get("/readyz", health::readyz)
         .get("/openapi.json", openapi::document)
-        .nest("/auth", super::auth::routes())
+        .nest(crate::cookies::AUTH_PATH, super::auth::routes())
         .merge(api)
 }
 

@@ -25,6 +25,7 @@ use tower_http::services::ServeDir;
 
 use super::problem::ApiError;
 use crate::config::{Profile, Settings};
+use crate::cookies::{API_PATH, AUTH_PATH};
 
 /// The demo page, built into the binary so `cargo run` serves it from anywhere.
 pub const INDEX_HTML: &str = include_str!("../../static/index.html");
@@ -83,10 +84,12 @@ impl Site {
 
 /// Paths that belong to the service's routes, never to files.
 fn reserved(path: &str) -> bool {
-    ["/auth", "/api", "/healthz", "/readyz"].iter().any(|p| {
-        path.strip_prefix(p)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
+    [AUTH_PATH, API_PATH, "/healthz", "/readyz"]
+        .iter()
+        .any(|p| {
+            path.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
 }
 
 fn demo(path: &str) -> Response {

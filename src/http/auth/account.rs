@@ -98,7 +98,9 @@ pub(super) async fn forgot_password(
 ) -> Result<Response, ApiError> {
     let username = input::username(&body.username)?;
     state.limits.check(ip, Some(username))?;
-    Ok(delivery_reply(state.sessions.forgot_password(username).await?))
+    Ok(delivery_reply(
+        state.sessions.forgot_password(username).await?,
+    ))
 }
 
 #[derive(Deserialize)]

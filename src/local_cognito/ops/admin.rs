@@ -11,8 +11,7 @@ use serde_json::{Map, Value, json};
 use super::signup::check_username;
 use super::{
     AttributeIn, Ctx, OpResult, admin_user, apply_attributes, attributes_in, attributes_out,
-    deliver, mfa_members, parse, pool_mut, req, sign_out_everywhere, user_key,
-    validate_attributes,
+    deliver, mfa_members, parse, pool_mut, req, sign_out_everywhere, user_key, validate_attributes,
 };
 use crate::local_cognito::codes::PendingCode;
 use crate::local_cognito::error::CognitoError;

@@ -90,7 +90,6 @@ pub fn update_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
     Ok(json!({"CodeDeliveryDetailsList": []}))
 }
 
-
 /// API Reference: GlobalSignOut — revokes the caller's refresh tokens and
 /// every access/id token issued before the call.
 pub fn global_sign_out(ctx: &Ctx<'_>, input: Value) -> OpResult {
