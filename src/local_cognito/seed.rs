@@ -6,8 +6,11 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-use super::password::{PasswordHash, PasswordPolicy};
-use super::state::{AppClient, MfaMode, Pool, State, TimeUnit, User, UserStatus, Validity};
+use super::password::PasswordPolicy;
+use super::state::{
+    AppClient, FlowProblem, MfaMode, Pool, State, TimeUnit, User, UserStatus, Validity,
+    check_auth_flows,
+};
 
 /// The whole seed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -153,15 +156,6 @@ impl std::fmt::Debug for SeedUser {
     }
 }
 
-const KNOWN_FLOWS: &[&str] = &[
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_USER_AUTH",
-];
-
 fn valid_pool_id(id: &str) -> bool {
     match id.split_once('_') {
         Some((region, rest)) => {
@@ -224,10 +218,17 @@ impl Seed {
                         client.id
                     ));
                 }
-                for flow in &client.explicit_auth_flows {
-                    if !KNOWN_FLOWS.contains(&flow.as_str()) {
+                match check_auth_flows(&client.explicit_auth_flows) {
+                    Ok(()) => {}
+                    Err(FlowProblem::Unknown(flow)) => {
                         return Err(format!(
                             "client {}: unknown explicit auth flow {flow:?}",
+                            client.id
+                        ));
+                    }
+                    Err(FlowProblem::Mixed) => {
+                        return Err(format!(
+                            "client {}: legacy auth flows cannot be mixed with ALLOW_ ones",
                             client.id
                         ));
                     }
@@ -368,24 +369,14 @@ impl Seed {
                 pool.users.insert(
                     key,
                     User {
-                        username: su.username.clone(),
-                        sub: super::ids::uuid(),
-                        attributes: su.attributes.clone(),
-                        password: PasswordHash::new(&su.password),
-                        status: UserStatus::Confirmed,
-                        enabled: true,
-                        created_ms: now_ms,
-                        modified_ms: now_ms,
                         groups: su.groups.clone(),
-                        temporary_password_expires_ms: None,
-                        totp_secret: None,
-                        totp_pending: None,
-                        totp_enabled: false,
-                        totp_preferred: false,
-                        failed_attempts: 0,
-                        locked_until_ms: None,
-                        signup_code: None,
-                        reset_code: None,
+                        ..User::new(
+                            &su.username,
+                            &su.password,
+                            UserStatus::Confirmed,
+                            su.attributes.clone(),
+                            now_ms,
+                        )
                     },
                 );
             }

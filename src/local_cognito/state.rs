@@ -173,6 +173,45 @@ impl Validity {
     }
 }
 
+/// Every `ExplicitAuthFlows` value the API takes: the legacy names and
+/// their `ALLOW_` successors (API Reference: CreateUserPoolClient).
+pub const EXPLICIT_AUTH_FLOWS: &[&str] = &[
+    "ADMIN_NO_SRP_AUTH",
+    "CUSTOM_AUTH_FLOW_ONLY",
+    "USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_CUSTOM_AUTH",
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_USER_AUTH",
+];
+
+/// Why a client's flows are refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlowProblem {
+    /// Not a value of [`EXPLICIT_AUTH_FLOWS`].
+    Unknown(String),
+    /// Legacy names mixed with `ALLOW_` ones.
+    Mixed,
+}
+
+/// The one check of a client's flows, for the API and the seed alike.
+pub fn check_auth_flows(flows: &[String]) -> Result<(), FlowProblem> {
+    if let Some(f) = flows
+        .iter()
+        .find(|f| !EXPLICIT_AUTH_FLOWS.contains(&f.as_str()))
+    {
+        return Err(FlowProblem::Unknown(f.clone()));
+    }
+    let legacy = flows.iter().any(|f| !f.starts_with("ALLOW_"));
+    let modern = flows.iter().any(|f| f.starts_with("ALLOW_"));
+    if legacy && modern {
+        return Err(FlowProblem::Mixed);
+    }
+    Ok(())
+}
+
 /// An app client.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct AppClient {
@@ -284,6 +323,37 @@ impl std::fmt::Debug for User {
 }
 
 impl User {
+    /// A new, enabled user with a fresh `sub` and nothing else set: the one
+    /// constructor of the seed, AdminCreateUser and SignUp.
+    pub fn new(
+        username: &str,
+        password: &str,
+        status: UserStatus,
+        attributes: BTreeMap<String, String>,
+        now_ms: u64,
+    ) -> Self {
+        Self {
+            username: username.to_owned(),
+            sub: super::ids::uuid(),
+            attributes,
+            password: PasswordHash::new(password),
+            status,
+            enabled: true,
+            created_ms: now_ms,
+            modified_ms: now_ms,
+            groups: Vec::new(),
+            temporary_password_expires_ms: None,
+            totp_secret: None,
+            totp_pending: None,
+            totp_enabled: false,
+            totp_preferred: false,
+            failed_attempts: 0,
+            locked_until_ms: None,
+            signup_code: None,
+            reset_code: None,
+        }
+    }
+
     pub fn email(&self) -> Option<&str> {
         self.attributes.get("email").map(String::as_str)
     }

@@ -106,24 +106,14 @@ pub fn admin_create_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
             ));
         }
         let user = User {
-            username: username.clone(),
-            sub: ids::uuid(),
-            attributes: attrs,
-            password: PasswordHash::new(&temp),
-            status: UserStatus::ForceChangePassword,
-            enabled: true,
-            created_ms: now,
-            modified_ms: now,
-            groups: Vec::new(),
             temporary_password_expires_ms: Some(now + validity_ms),
-            totp_secret: None,
-            totp_pending: None,
-            totp_enabled: false,
-            totp_preferred: false,
-            failed_attempts: 0,
-            locked_until_ms: None,
-            signup_code: None,
-            reset_code: None,
+            ..User::new(
+                &username,
+                &temp,
+                UserStatus::ForceChangePassword,
+                attrs,
+                now,
+            )
         };
         pool.users.insert(key, user.clone());
         user

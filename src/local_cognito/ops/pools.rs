@@ -10,7 +10,8 @@ use super::{Ctx, OpResult, STANDARD_ATTRIBUTES, parse, pool, pool_mut, req};
 use crate::local_cognito::error::CognitoError;
 use crate::local_cognito::password::PasswordPolicy;
 use crate::local_cognito::state::{
-    AppClient, MfaMode, Pool, TimeUnit, Validity, epoch_secs, now_ms,
+    AppClient, EXPLICIT_AUTH_FLOWS, FlowProblem, MfaMode, Pool, TimeUnit, Validity,
+    check_auth_flows, epoch_secs, now_ms,
 };
 
 #[derive(Deserialize)]
@@ -383,18 +384,6 @@ struct ClientSettingsIn {
     write_attributes: Option<Vec<String>>,
 }
 
-const FLOWS: &[&str] = &[
-    "ADMIN_NO_SRP_AUTH",
-    "CUSTOM_AUTH_FLOW_ONLY",
-    "USER_PASSWORD_AUTH",
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_AUTH",
-];
-
 /// Cognito always keeps ALLOW_REFRESH_TOKEN_AUTH in a client's ALLOW_ flows
 /// (it adds it when a request omits it; the console cannot untick it).
 pub fn with_refresh_flow(mut flows: Vec<String>) -> Vec<String> {
@@ -559,20 +548,19 @@ fn client_settings(pool: &Pool, input: ClientSettingsIn) -> Result<ClientSetting
         ],
         Some(f) => f,
     };
-    for f in &flows {
-        if !FLOWS.contains(&f.as_str()) {
+    match check_auth_flows(&flows) {
+        Ok(()) => {}
+        Err(FlowProblem::Unknown(f)) => {
             return Err(CognitoError::InvalidParameter(format!(
                 "1 validation error detected: Value '[{f}]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
-                FLOWS.join(", ")
+                EXPLICIT_AUTH_FLOWS.join(", ")
             )));
         }
-    }
-    let legacy = flows.iter().any(|f| !f.starts_with("ALLOW_"));
-    let modern = flows.iter().any(|f| f.starts_with("ALLOW_"));
-    if legacy && modern {
-        return Err(CognitoError::InvalidParameter(
-            "Legacy auth flow values cannot be combined with ALLOW_ prefixed values.".into(),
-        ));
+        Err(FlowProblem::Mixed) => {
+            return Err(CognitoError::InvalidParameter(
+                "Legacy auth flow values cannot be combined with ALLOW_ prefixed values.".into(),
+            ));
+        }
     }
     let flows = with_refresh_flow(flows);
     let prevent = match input.prevent_user_existence_errors.as_deref() {

@@ -9,7 +9,6 @@ use super::{
 };
 use crate::local_cognito::codes::{self, PendingCode};
 use crate::local_cognito::error::CognitoError;
-use crate::local_cognito::password::PasswordHash;
 use crate::local_cognito::state::{User, UserStatus, now_ms};
 
 /// Cognito's username pattern `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`: no whitespace or controls.
@@ -84,26 +83,7 @@ pub fn sign_up(ctx: &Ctx<'_>, input: Value) -> OpResult {
     pool.password_policy.check(&password)?;
     let now = now_ms();
     let has_email = attrs.contains_key("email");
-    let mut user = User {
-        username: username.clone(),
-        sub: crate::local_cognito::ids::uuid(),
-        attributes: attrs,
-        password: PasswordHash::new(&password),
-        status: UserStatus::Unconfirmed,
-        enabled: true,
-        created_ms: now,
-        modified_ms: now,
-        groups: Vec::new(),
-        temporary_password_expires_ms: None,
-        totp_secret: None,
-        totp_pending: None,
-        totp_enabled: false,
-        totp_preferred: false,
-        failed_attempts: 0,
-        locked_until_ms: None,
-        signup_code: None,
-        reset_code: None,
-    };
+    let mut user = User::new(&username, &password, UserStatus::Unconfirmed, attrs, now);
     let sub = user.sub.clone();
     let code = has_email.then(|| PendingCode::new(now, ttl));
     user.signup_code.clone_from(&code);
