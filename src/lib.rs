@@ -1,13 +1,16 @@
 //! cognito-bff: a backend-for-frontend that keeps Amazon Cognito tokens in
 //! httpOnly cookies, so browser SPAs never touch them.
 //!
-//! Layers point inward: [`http`] (axum) -> [`auth`] (the domain) <- adapters
+//! Layers point inward: [`http`] (axum) -> [`auth`] (the domain, with its
+//! `Sessions` service and the `IdentityProvider` port) <- adapters
 //! ([`cognito`] over the AWS SDK, [`jwks`] for signing keys, [`verify`] for
-//! access tokens). The embedded
-//! [`local_cognito`] is a separate Cognito-compatible server the service
-//! reaches over HTTP like the real one. [`admin`] is the management CLI
-//! (`cognito-bff admin`), a second adapter over the SDK that signs admin
-//! operations with AWS credentials; the service never uses it.
+//! tokens, [`cookies`], [`limits`]); [`config`] and [`metrics`] depend on
+//! nothing of the service. The embedded [`local_cognito`] is a separate
+//! Cognito-compatible server the service reaches over HTTP like the real
+//! one. [`admin`] is the management CLI (`cognito-bff admin`), a second
+//! adapter over the SDK that signs admin operations with AWS credentials;
+//! the service never uses it. `tests/it/foundation/architecture.rs` checks
+//! who may import whom, and that no two modules depend on each other.
 
 pub mod admin;
 pub mod auth;

@@ -1,4 +1,4 @@
-//! Abuse limits, metrics and security headers (issue 8, items 1, 7 and 8).
+//! Abuse limits, metrics and security headers.
 
 mod config;
 mod headers;
