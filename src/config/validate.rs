@@ -24,6 +24,7 @@ pub(crate) const MIN_COOKIE_KEY_BYTES: usize = 64;
 const MAX_LEEWAY_SECS: u64 = 300;
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_LOCAL_COGNITO_LISTEN: &str = "127.0.0.1:9229";
+const DEFAULT_METRICS_LISTEN: &str = "127.0.0.1:9100";
 
 /// Collects problems while building the settings.
 #[derive(Default)]
@@ -38,30 +39,128 @@ impl Problems {
 pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, ConfigError> {
     let mut p = Problems::default();
     let production = profile == Profile::Production;
+    let local_cognito = local(&mut p, &raw, profile);
+    let listen = listen(&mut p, &raw, production, local_cognito.listen);
+    let cognito = cognito(&mut p, &raw, production, local_cognito.seed.as_ref());
+    let tokens = tokens(&mut p, &raw, production, &cognito);
+    let (cookie_keys, cookie_secure, refresh_cookie_max_age) = cookies(&mut p, &raw, production);
+    let web = web(&mut p, &raw, production);
+    let signup_attributes = signup_attributes(&mut p, &raw, &tokens.org_id_claim);
+    let rate_limits = rate_limits(&mut p, &raw);
+    let metrics_listen = non_empty(raw.metrics_listen.clone()).map(|addr| {
+        socket_addr(
+            &mut p,
+            "METRICS_LISTEN",
+            Some(&addr),
+            DEFAULT_METRICS_LISTEN,
+        )
+    });
 
-    let listen = socket_addr(&mut p, "LISTEN", raw.listen.as_deref(), DEFAULT_LISTEN);
-    let local_listen = socket_addr(
-        &mut p,
-        "LOCAL_COGNITO_LISTEN",
-        raw.local_cognito_listen.as_deref(),
-        DEFAULT_LOCAL_COGNITO_LISTEN,
-    );
-
-    let seed = local_seed(&mut p, &raw, profile);
-    // The seed's first pool and client name what local mode talks to. (The
-    // seed is the local Cognito's to read in full: `local_cognito::Seed`.)
-    let seed_text = |pointer: &str| {
-        seed.as_ref()
-            .and_then(|s| s.pointer(pointer))
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned)
+    if !p.0.is_empty() {
+        return Err(ConfigError { problems: p.0 });
+    }
+    // Every `None` below was reported as a problem above.
+    let (Some(cognito), Some(tokens)) = (cognito.finish(), tokens.finish()) else {
+        return Err(ConfigError::single("incomplete Cognito settings"));
     };
-    let (seed_pool, seed_client, seed_secret) = (
-        seed_text("/pools/0/id"),
-        seed_text("/pools/0/clients/0/id"),
-        seed_text("/pools/0/clients/0/secret"),
-    );
+    Ok(Settings {
+        profile,
+        listen,
+        cognito,
+        tokens,
+        cookie_keys,
+        cookie_secure,
+        refresh_cookie_max_age,
+        allowed_origins: web.allowed_origins,
+        public_url: web.public_url,
+        signup_attributes,
+        refresh_rotation: web.refresh_rotation,
+        request_timeout: web.request_timeout,
+        shutdown_grace: web.shutdown_grace,
+        json_logs: web.json_logs,
+        static_dir: web.static_dir,
+        rate_limits,
+        metrics_listen,
+        local_cognito,
+    })
+}
 
+/// `BFF_LISTEN`. Local mode (a seeded demo user, a generated cookie key)
+/// serves this machine only: a host whose pool id went missing must not
+/// serve it to the network.
+fn listen(p: &mut Problems, raw: &RawSettings, production: bool, local: SocketAddr) -> SocketAddr {
+    let listen = socket_addr(p, "LISTEN", raw.listen.as_deref(), DEFAULT_LISTEN);
+    if !production {
+        for (var, addr) in [("LISTEN", listen), ("LOCAL_COGNITO_LISTEN", local)] {
+            if !addr.ip().is_loopback() {
+                p.push(
+                    var,
+                    format_args!(
+                        "`{addr}` is not a loopback address; local mode (the embedded local Cognito and its demo user) listens on 127.0.0.1 or [::1] only. To serve the network, configure a user pool and set BFF_PROFILE=production"
+                    ),
+                );
+            }
+        }
+    }
+    listen
+}
+
+/// The embedded local Cognito: listener, code lifetime, data dir and the
+/// `[local_cognito]` seed table.
+fn local(p: &mut Problems, raw: &RawSettings, profile: Profile) -> LocalCognitoSettings {
+    LocalCognitoSettings {
+        listen: socket_addr(
+            p,
+            "LOCAL_COGNITO_LISTEN",
+            raw.local_cognito_listen.as_deref(),
+            DEFAULT_LOCAL_COGNITO_LISTEN,
+        ),
+        code_ttl: Duration::from_secs(number(
+            p,
+            "LOCAL_COGNITO_CODE_TTL_SECS",
+            raw.local_cognito_code_ttl_secs.clone(),
+            3600,
+        )),
+        data_dir: non_empty(raw.local_cognito_data_dir.clone()).map(PathBuf::from),
+        seed: local_seed(p, raw, profile),
+    }
+}
+
+/// The Cognito settings found, some possibly missing (each reported).
+struct CognitoParts {
+    region: Option<String>,
+    pool_id: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+    endpoint_url: Option<Url>,
+    connect_timeout: Duration,
+    operation_timeout: Duration,
+    max_attempts: u32,
+}
+
+impl CognitoParts {
+    fn finish(self) -> Option<CognitoSettings> {
+        Some(CognitoSettings {
+            region: self.region?,
+            user_pool_id: self.pool_id?,
+            client_id: self.client_id?,
+            client_secret: self.client_secret,
+            endpoint_url: self.endpoint_url,
+            connect_timeout: self.connect_timeout,
+            operation_timeout: self.operation_timeout,
+            max_attempts: self.max_attempts,
+        })
+    }
+}
+
+/// Region, pool, app client (in local mode named by the seed's first pool
+/// and client unless set), secret, endpoint and timeouts.
+fn cognito(
+    p: &mut Problems,
+    raw: &RawSettings,
+    production: bool,
+    seed: Option<&serde_json::Value>,
+) -> CognitoParts {
     // Security: a pool id that is set but blank (an empty variable from a
     // deployment template) must not fall back to local mode and its demo
     // user; it is a mistake to report.
@@ -75,41 +174,33 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             "is set but blank; set the pool id, or unset the variable for local mode",
         );
     }
-    // Local mode (a seeded demo user, a generated cookie key) serves this
-    // machine only: a host whose pool id went missing must not serve it to
-    // the network.
-    if !production {
-        for (var, addr) in [("LISTEN", listen), ("LOCAL_COGNITO_LISTEN", local_listen)] {
-            if !addr.ip().is_loopback() {
-                p.push(
-                    var,
-                    format_args!(
-                        "`{addr}` is not a loopback address; local mode (the embedded local Cognito and its demo user) listens on 127.0.0.1 or [::1] only. To serve the network, configure a user pool and set BFF_PROFILE=production"
-                    ),
-                );
-            }
-        }
-    }
-
-    // In local mode the seed names the pool and client; explicit settings win.
-    let pool_id = non_empty(raw.cognito_user_pool_id).or(seed_pool.filter(|_| !production));
-    let client_id = non_empty(raw.cognito_client_id).or(seed_client.filter(|_| !production));
-    let region = non_empty(raw.cognito_region).or_else(|| {
+    // The seed's first pool and client name what local mode talks to. (The
+    // seed is the local Cognito's to read in full: `local_cognito::Seed`.)
+    let from_seed = |pointer: &str| {
+        seed.filter(|_| !production)
+            .and_then(|s| s.pointer(pointer))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    let pool_id = non_empty(raw.cognito_user_pool_id.clone()).or_else(|| from_seed("/pools/0/id"));
+    let client_id =
+        non_empty(raw.cognito_client_id.clone()).or_else(|| from_seed("/pools/0/clients/0/id"));
+    let region = non_empty(raw.cognito_region.clone()).or_else(|| {
         (!production)
             .then(|| pool_id.as_deref().and_then(region_of_pool))
             .flatten()
     });
-    let client_secret = non_empty(raw.cognito_client_secret)
-        .or(seed_secret.filter(|_| !production))
+    let client_secret = non_empty(raw.cognito_client_secret.clone())
+        .or_else(|| from_seed("/pools/0/clients/0/secret"))
         .map(SecretString::from);
 
-    let region = require(&mut p, "COGNITO_REGION", region, |r| {
+    let region = require(p, "COGNITO_REGION", region, |r| {
         is_region(r)
             .then_some(())
             .ok_or("is not an AWS region name like `eu-west-1`")
     });
     let pool_id = require(
-        &mut p,
+        p,
         "COGNITO_USER_POOL_ID",
         pool_id,
         |id| match region_of_pool(id) {
@@ -125,7 +216,7 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             format_args!("belongs to another region than BFF_COGNITO_REGION=`{region}`"),
         );
     }
-    let client_id = require(&mut p, "COGNITO_CLIENT_ID", client_id, |id| {
+    let client_id = require(p, "COGNITO_CLIENT_ID", client_id, |id| {
         let ok = (1..=128).contains(&id.len())
             && id
                 .chars()
@@ -133,30 +224,78 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         ok.then_some(())
             .ok_or("is not an app client id (letters and digits)")
     });
-
-    let endpoint_url = non_empty(raw.cognito_endpoint_url)
-        .and_then(|u| http_url(&mut p, "COGNITO_ENDPOINT_URL", &u));
+    let endpoint_url = non_empty(raw.cognito_endpoint_url.clone())
+        .and_then(|u| http_url(p, "COGNITO_ENDPOINT_URL", &u));
     if production {
-        plain_http_refused(&mut p, "COGNITO_ENDPOINT_URL", endpoint_url.as_ref());
+        plain_http_refused(p, "COGNITO_ENDPOINT_URL", endpoint_url.as_ref());
     }
-    let connect_timeout = millis(
-        &mut p,
-        "COGNITO_CONNECT_TIMEOUT_MS",
-        raw.cognito_connect_timeout_ms,
-        2_000,
+    let max_attempts = number(
+        p,
+        "COGNITO_MAX_ATTEMPTS",
+        raw.cognito_max_attempts.clone(),
+        3,
     );
-    let operation_timeout = millis(&mut p, "COGNITO_TIMEOUT_MS", raw.cognito_timeout_ms, 5_000);
-    let max_attempts = number(&mut p, "COGNITO_MAX_ATTEMPTS", raw.cognito_max_attempts, 3);
     if !(1..=10).contains(&max_attempts) {
         p.push("COGNITO_MAX_ATTEMPTS", "must be between 1 and 10");
     }
+    CognitoParts {
+        region,
+        pool_id,
+        client_id,
+        client_secret,
+        endpoint_url,
+        connect_timeout: millis(
+            p,
+            "COGNITO_CONNECT_TIMEOUT_MS",
+            raw.cognito_connect_timeout_ms.clone(),
+            2_000,
+        ),
+        operation_timeout: millis(
+            p,
+            "COGNITO_TIMEOUT_MS",
+            raw.cognito_timeout_ms.clone(),
+            5_000,
+        ),
+        max_attempts,
+    }
+}
 
-    // Issuer: the configured one, or both forms Cognito uses for this pool.
-    let issuers = match non_empty(raw.issuer) {
+/// The token settings found, the issuer and key URL possibly missing.
+struct TokenParts {
+    issuers: Option<Vec<String>>,
+    jwks_url: Option<Url>,
+    jwks_refresh_interval: Duration,
+    org_id_claim: String,
+    org_id_source: OrgIdSource,
+    clock_leeway: Duration,
+}
+
+impl TokenParts {
+    fn finish(self) -> Option<TokenSettings> {
+        Some(TokenSettings {
+            issuers: self.issuers?,
+            jwks_url: self.jwks_url?,
+            jwks_refresh_interval: self.jwks_refresh_interval,
+            org_id_claim: self.org_id_claim,
+            org_id_source: self.org_id_source,
+            clock_leeway: self.clock_leeway,
+        })
+    }
+}
+
+/// Issuer (the configured one, or both forms Cognito uses for the pool),
+/// keys, tenant claim and source, clock leeway.
+fn tokens(
+    p: &mut Problems,
+    raw: &RawSettings,
+    production: bool,
+    cognito: &CognitoParts,
+) -> TokenParts {
+    let issuers = match non_empty(raw.issuer.clone()) {
         Some(iss) => {
-            http_url(&mut p, "ISSUER", &iss).map(|_| vec![iss.trim_end_matches('/').to_owned()])
+            http_url(p, "ISSUER", &iss).map(|_| vec![iss.trim_end_matches('/').to_owned()])
         }
-        None => match (&region, &pool_id) {
+        None => match (&cognito.region, &cognito.pool_id) {
             (Some(r), Some(id)) => Some(vec![
                 format!("https://cognito-idp.{r}.amazonaws.com/{id}"),
                 format!("https://issuer-cognito-idp.{r}.amazonaws.com/{id}"),
@@ -164,26 +303,23 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             _ => None,
         },
     };
-    let jwks_url = match non_empty(raw.jwks_url) {
-        Some(u) => http_url(&mut p, "JWKS_URL", &u)
-            .filter(|url| !production || plain_http_refused(&mut p, "JWKS_URL", Some(url))),
+    let jwks_url = match non_empty(raw.jwks_url.clone()) {
+        Some(u) => http_url(p, "JWKS_URL", &u)
+            .filter(|url| !production || plain_http_refused(p, "JWKS_URL", Some(url))),
         None => issuers
             .as_ref()
             .and_then(|i| i.first())
             .and_then(|iss| Url::parse(&format!("{iss}/.well-known/jwks.json")).ok()),
     };
-
     let jwks_refresh_secs = number(
-        &mut p,
+        p,
         "JWKS_REFRESH_INTERVAL_SECS",
-        raw.jwks_refresh_interval_secs,
+        raw.jwks_refresh_interval_secs.clone(),
         3600,
     );
     if !(1..=86_400).contains(&jwks_refresh_secs) {
         p.push("JWKS_REFRESH_INTERVAL_SECS", "must be between 1 and 86400");
     }
-
-    let org_id_claim = non_empty(raw.org_id_claim).unwrap_or_else(|| "org_id".to_owned());
     let org_id_source = match raw.org_id_source.as_deref().map(str::trim) {
         None | Some("") | Some("access_token") => OrgIdSource::AccessToken,
         Some("id_token") => OrgIdSource::IdToken,
@@ -195,62 +331,70 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             OrgIdSource::AccessToken
         }
     };
-    let leeway = number(&mut p, "CLOCK_LEEWAY_SECS", raw.clock_leeway_secs, 30);
+    let leeway = number(p, "CLOCK_LEEWAY_SECS", raw.clock_leeway_secs.clone(), 30);
     if leeway > MAX_LEEWAY_SECS {
         p.push(
             "CLOCK_LEEWAY_SECS",
             format_args!("{leeway} is more than the allowed {MAX_LEEWAY_SECS}"),
         );
     }
+    TokenParts {
+        issuers,
+        jwks_url,
+        jwks_refresh_interval: Duration::from_secs(jwks_refresh_secs),
+        org_id_claim: non_empty(raw.org_id_claim.clone()).unwrap_or_else(|| "org_id".to_owned()),
+        org_id_source,
+        clock_leeway: Duration::from_secs(leeway),
+    }
+}
 
-    let cookie_keys = cookie_keys(&mut p, raw.cookie_key, raw.cookie_keys_previous, production);
+/// Cookie keys, `Secure`, and the refresh cookie's lifetime.
+fn cookies(p: &mut Problems, raw: &RawSettings, production: bool) -> (CookieKeys, bool, Duration) {
+    let keys = cookie_keys(
+        p,
+        raw.cookie_key.clone(),
+        raw.cookie_keys_previous.clone(),
+        production,
+    );
+    let secure = boolean(p, "COOKIE_SECURE", raw.cookie_secure.clone(), true);
+    if production && !secure {
+        p.push(
+            "COOKIE_SECURE",
+            "is `false`; production sends cookies only with `Secure` (browsers treat http://localhost as secure, so local tests need no exception)",
+        );
+    }
     let refresh_days = number(
-        &mut p,
+        p,
         "REFRESH_COOKIE_MAX_AGE_DAYS",
-        raw.refresh_cookie_max_age_days,
+        raw.refresh_cookie_max_age_days.clone(),
         30,
     );
     if !(1..=3650).contains(&refresh_days) {
         p.push("REFRESH_COOKIE_MAX_AGE_DAYS", "must be between 1 and 3650");
     }
+    (keys, secure, Duration::from_secs(refresh_days * 86_400))
+}
 
+/// What the web side needs: origins, public URL, timeouts, logs, static files.
+struct Web {
+    allowed_origins: Vec<String>,
+    public_url: Option<Url>,
+    refresh_rotation: bool,
+    request_timeout: Duration,
+    shutdown_grace: Duration,
+    json_logs: bool,
+    static_dir: Option<PathBuf>,
+}
+
+fn web(p: &mut Problems, raw: &RawSettings, production: bool) -> Web {
     let allowed_origins = raw
         .allowed_origins
+        .clone()
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|o| origin(&mut p, &o, production))
+        .filter_map(|o| origin(p, &o, production))
         .collect();
-    let public_url = non_empty(raw.public_url).and_then(|u| http_url(&mut p, "PUBLIC_URL", &u));
-    let signup_attributes = raw
-        .signup_attributes
-        .unwrap_or_else(|| vec!["email".into(), "name".into(), "phone_number".into()]);
-    for attr in &signup_attributes {
-        if !attr
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_:-".contains(c))
-        {
-            p.push(
-                "SIGNUP_ATTRIBUTES",
-                format_args!("`{attr}` is not an attribute name"),
-            );
-        } else if super::is_tenant_attribute(attr, &org_id_claim) {
-            // Security: a tenant is never chosen by its user.
-            p.push(
-                "SIGNUP_ATTRIBUTES",
-                format_args!(
-                    "`{attr}` is the tenant attribute (BFF_ORG_ID_CLAIM); users may never set it"
-                ),
-            );
-        }
-    }
-
-    let request_timeout = millis(&mut p, "REQUEST_TIMEOUT_MS", raw.request_timeout_ms, 15_000);
-    let shutdown_grace = Duration::from_secs(number(
-        &mut p,
-        "SHUTDOWN_GRACE_SECS",
-        raw.shutdown_grace_secs,
-        20,
-    ));
+    let public_url = non_empty(raw.public_url.clone()).and_then(|u| http_url(p, "PUBLIC_URL", &u));
     let json_logs = match raw.log_format.as_deref() {
         None => production,
         Some("json") => true,
@@ -263,22 +407,7 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             production
         }
     };
-    let code_ttl = Duration::from_secs(number(
-        &mut p,
-        "LOCAL_COGNITO_CODE_TTL_SECS",
-        raw.local_cognito_code_ttl_secs,
-        3600,
-    ));
-    let cookie_secure = boolean(&mut p, "COOKIE_SECURE", raw.cookie_secure, true);
-    if production && !cookie_secure {
-        p.push(
-            "COOKIE_SECURE",
-            "is `false`; production sends cookies only with `Secure` (browsers treat http://localhost as secure, so local tests need no exception)",
-        );
-    }
-    let refresh_rotation = boolean(&mut p, "REFRESH_ROTATION", raw.refresh_rotation, false);
-    let data_dir = non_empty(raw.local_cognito_data_dir).map(PathBuf::from);
-    let static_dir = non_empty(raw.static_dir).map(PathBuf::from);
+    let static_dir = non_empty(raw.static_dir.clone()).map(PathBuf::from);
     if let Some(dir) = &static_dir
         && !dir.is_dir()
     {
@@ -287,81 +416,80 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
             format_args!("`{}` is not a directory", dir.display()),
         );
     }
-    let rate_limits = RateLimitSettings {
+    Web {
+        allowed_origins,
+        public_url,
+        refresh_rotation: boolean(p, "REFRESH_ROTATION", raw.refresh_rotation.clone(), false),
+        request_timeout: millis(
+            p,
+            "REQUEST_TIMEOUT_MS",
+            raw.request_timeout_ms.clone(),
+            15_000,
+        ),
+        shutdown_grace: Duration::from_secs(number(
+            p,
+            "SHUTDOWN_GRACE_SECS",
+            raw.shutdown_grace_secs.clone(),
+            20,
+        )),
+        json_logs,
+        static_dir,
+    }
+}
+
+/// `BFF_SIGNUP_ATTRIBUTES`: attribute names, never the tenant attribute.
+fn signup_attributes(p: &mut Problems, raw: &RawSettings, org_id_claim: &str) -> Vec<String> {
+    let attributes = raw
+        .signup_attributes
+        .clone()
+        .unwrap_or_else(|| vec!["email".into(), "name".into(), "phone_number".into()]);
+    for attr in &attributes {
+        if !attr
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_:-".contains(c))
+        {
+            p.push(
+                "SIGNUP_ATTRIBUTES",
+                format_args!("`{attr}` is not an attribute name"),
+            );
+        } else if super::is_tenant_attribute(attr, org_id_claim) {
+            // Security: a tenant is never chosen by its user.
+            p.push(
+                "SIGNUP_ATTRIBUTES",
+                format_args!(
+                    "`{attr}` is the tenant attribute (BFF_ORG_ID_CLAIM); users may never set it"
+                ),
+            );
+        }
+    }
+    attributes
+}
+
+/// The per-address and per-username limits and the trusted proxies.
+fn rate_limits(p: &mut Problems, raw: &RawSettings) -> RateLimitSettings {
+    RateLimitSettings {
         per_ip: rate_limit(
-            &mut p,
+            p,
             "RATE_LIMIT_PER_IP",
-            raw.rate_limit_per_ip_per_min,
-            raw.rate_limit_per_ip_burst,
+            raw.rate_limit_per_ip_per_min.clone(),
+            raw.rate_limit_per_ip_burst.clone(),
             60,
         ),
         per_username: rate_limit(
-            &mut p,
+            p,
             "RATE_LIMIT_PER_USERNAME",
-            raw.rate_limit_per_username_per_min,
-            raw.rate_limit_per_username_burst,
+            raw.rate_limit_per_username_per_min.clone(),
+            raw.rate_limit_per_username_burst.clone(),
             10,
         ),
         trusted_proxies: raw
             .trusted_proxies
+            .clone()
             .unwrap_or_default()
             .iter()
-            .filter_map(|c| cidr(&mut p, c))
+            .filter_map(|c| cidr(p, c))
             .collect(),
-    };
-    let metrics_listen = non_empty(raw.metrics_listen)
-        .map(|addr| socket_addr(&mut p, "METRICS_LISTEN", Some(&addr), "127.0.0.1:9100"));
-
-    if !p.0.is_empty() {
-        return Err(ConfigError { problems: p.0 });
     }
-    // Every `None` below was reported as a problem above.
-    let (Some(region), Some(user_pool_id), Some(client_id), Some(issuers), Some(jwks_url)) =
-        (region, pool_id, client_id, issuers, jwks_url)
-    else {
-        return Err(ConfigError::single("incomplete Cognito settings"));
-    };
-    Ok(Settings {
-        profile,
-        listen,
-        cognito: CognitoSettings {
-            region,
-            user_pool_id,
-            client_id,
-            client_secret,
-            endpoint_url,
-            connect_timeout,
-            operation_timeout,
-            max_attempts,
-        },
-        tokens: TokenSettings {
-            issuers,
-            jwks_url,
-            jwks_refresh_interval: Duration::from_secs(jwks_refresh_secs),
-            org_id_claim,
-            org_id_source,
-            clock_leeway: Duration::from_secs(leeway),
-        },
-        cookie_keys,
-        cookie_secure,
-        refresh_cookie_max_age: Duration::from_secs(refresh_days * 86_400),
-        allowed_origins,
-        public_url,
-        signup_attributes,
-        refresh_rotation,
-        request_timeout,
-        shutdown_grace,
-        json_logs,
-        static_dir,
-        rate_limits,
-        metrics_listen,
-        local_cognito: LocalCognitoSettings {
-            listen: local_listen,
-            code_ttl,
-            data_dir,
-            seed,
-        },
-    })
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {

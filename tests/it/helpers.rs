@@ -384,3 +384,30 @@ pub async fn create_confirmed_user(
         .await
         .unwrap();
 }
+
+/// Signs `username` in through the service (200 expected); the cookies set.
+pub async fn sign_in_as(
+    app: &TestApp,
+    username: &str,
+    password: &str,
+) -> Vec<cookie::Cookie<'static>> {
+    let r = app
+        .post_json(
+            "/auth/signin",
+            serde_json::json!({"username": username, "password": password}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+    set_cookies(&r)
+}
+
+/// `name=value; ...` of `cookies`, as a browser sends them.
+pub fn cookie_header(cookies: &[&cookie::Cookie<'static>]) -> String {
+    cookies
+        .iter()
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}

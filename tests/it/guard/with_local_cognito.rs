@@ -5,30 +5,9 @@
 use serde_json::json;
 
 use crate::helpers::{
-    DEMO_PASSWORD, DEMO_USER, TestApp, assert_problem, create_confirmed_user, find, local_app,
-    set_cookies,
+    DEMO_PASSWORD, DEMO_USER, assert_problem, cookie_header, create_confirmed_user, find,
+    local_app, set_cookies, sign_in_as,
 };
-
-async fn sign_in_as(app: &TestApp, username: &str, password: &str) -> Vec<cookie::Cookie<'static>> {
-    let r = app
-        .post_json(
-            "/auth/signin",
-            json!({"username": username, "password": password}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{:?}", r.text().await);
-    set_cookies(&r)
-}
-
-fn cookie_header(cookies: &[&cookie::Cookie<'static>]) -> String {
-    cookies
-        .iter()
-        .map(|c| format!("{}={}", c.name(), c.value()))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
 
 #[tokio::test]
 async fn a_signed_in_browser_reads_its_principal_and_attributes() {

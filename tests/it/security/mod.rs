@@ -12,32 +12,9 @@ mod tenant_binding;
 mod tenant_choice;
 mod without_tenant;
 
-use serde_json::json;
-
 use crate::helpers::{TestApp, set_cookies};
 
-/// Signs in through the service; the cookies it set.
-async fn sign_in(app: &TestApp, username: &str, password: &str) -> Vec<cookie::Cookie<'static>> {
-    let r = app
-        .post_json(
-            "/auth/signin",
-            json!({"username": username, "password": password}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{:?}", r.text().await);
-    set_cookies(&r)
-}
-
-/// `name=value; ...` of `cookies`, as a browser sends them.
-fn cookie_header(cookies: &[&cookie::Cookie<'static>]) -> String {
-    cookies
-        .iter()
-        .map(|c| format!("{}={}", c.name(), c.value()))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
+pub(crate) use crate::helpers::{cookie_header, sign_in_as as sign_in};
 
 /// A POST with `X-CSRF: 1` and exactly this `Cookie` header (no jar).
 fn post_with_cookies(
