@@ -299,27 +299,17 @@ impl Seed {
             let pool = state.pools.entry(sp.id.clone()).or_insert_with(|| {
                 changed = true;
                 tracing::info!(pool = %sp.id, "local cognito: seeded pool");
+                let name = if sp.name.trim().is_empty() {
+                    sp.id.split_once('_').map_or(sp.id.as_str(), |(_, n)| n)
+                } else {
+                    sp.name.as_str()
+                };
                 Pool {
-                    id: sp.id.clone(),
-                    name: if sp.name.trim().is_empty() {
-                        sp.id
-                            .split_once('_')
-                            .map_or(sp.id.as_str(), |(_, n)| n)
-                            .to_string()
-                    } else {
-                        sp.name.clone()
-                    },
-                    created_ms: now_ms,
-                    modified_ms: now_ms,
                     mfa: sp.mfa,
                     software_token_mfa: true,
-                    password_policy: PasswordPolicy::default(),
                     custom_attributes: sp.custom_attributes.clone(),
-                    required_attributes: Vec::new(),
                     claim_mapping: sp.claim_mapping.clone(),
-                    clients: BTreeMap::new(),
-                    users: BTreeMap::new(),
-                    domain: None,
+                    ..Pool::new(&sp.id, name, now_ms)
                 }
             });
             for sc in &sp.clients {
@@ -330,9 +320,6 @@ impl Seed {
                 pool.clients.insert(
                     sc.id.clone(),
                     AppClient {
-                        id: sc.id.clone(),
-                        name: sc.name.clone(),
-                        secret: sc.secret.clone(),
                         explicit_auth_flows: super::ops::pools::with_refresh_flow(
                             sc.explicit_auth_flows.clone(),
                         ),
@@ -354,8 +341,7 @@ impl Seed {
                         retry_grace_period_secs: sc.retry_grace_period_secs,
                         read_attributes: sc.read_attributes.clone(),
                         write_attributes: sc.write_attributes.clone(),
-                        created_ms: now_ms,
-                        modified_ms: now_ms,
+                        ..AppClient::new(&sc.id, &sc.name, sc.secret.clone(), now_ms)
                     },
                 );
             }

@@ -96,6 +96,29 @@ impl UserStatus {
     }
 }
 
+impl Pool {
+    /// An empty pool with CreateUserPool's defaults (MFA off, the default
+    /// password policy, no custom attributes): the one constructor of the
+    /// API and the seed.
+    pub fn new(id: &str, name: &str, now_ms: u64) -> Self {
+        Self {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            created_ms: now_ms,
+            modified_ms: now_ms,
+            mfa: MfaMode::Off,
+            software_token_mfa: false,
+            password_policy: PasswordPolicy::default(),
+            custom_attributes: Vec::new(),
+            required_attributes: Vec::new(),
+            claim_mapping: BTreeMap::new(),
+            clients: BTreeMap::new(),
+            users: BTreeMap::new(),
+            domain: None,
+        }
+    }
+}
+
 /// A user pool.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pool {
@@ -253,6 +276,44 @@ impl std::fmt::Debug for AppClient {
 }
 
 impl AppClient {
+    /// A client with CreateUserPoolClient's defaults (API Reference):
+    /// refresh + custom + SRP flows, 60-minute access and id tokens, 30-day
+    /// refresh tokens, revocation on, user existence errors LEGACY, no
+    /// rotation, every attribute readable and writable. The one constructor
+    /// of the API and the seed.
+    pub fn new(id: &str, name: &str, secret: Option<String>, now_ms: u64) -> Self {
+        Self {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            secret,
+            explicit_auth_flows: vec![
+                "ALLOW_REFRESH_TOKEN_AUTH".to_owned(),
+                "ALLOW_CUSTOM_AUTH".to_owned(),
+                "ALLOW_USER_SRP_AUTH".to_owned(),
+            ],
+            access_validity: Validity {
+                value: 1,
+                unit: TimeUnit::Hours,
+            },
+            id_validity: Validity {
+                value: 1,
+                unit: TimeUnit::Hours,
+            },
+            refresh_validity: Validity {
+                value: 30,
+                unit: TimeUnit::Days,
+            },
+            enable_token_revocation: true,
+            prevent_user_existence_errors: false,
+            refresh_token_rotation: false,
+            retry_grace_period_secs: 0,
+            read_attributes: Vec::new(),
+            write_attributes: Vec::new(),
+            created_ms: now_ms,
+            modified_ms: now_ms,
+        }
+    }
+
     /// Whether the client may read attribute `name` (`sub` always).
     pub fn can_read(&self, name: &str) -> bool {
         name == "sub"

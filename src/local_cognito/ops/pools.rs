@@ -4,7 +4,6 @@
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 use super::{Ctx, OpResult, STANDARD_ATTRIBUTES, parse, pool, pool_mut, req};
 use crate::local_cognito::error::CognitoError;
@@ -115,19 +114,12 @@ pub fn create_user_pool(ctx: &Ctx<'_>, input: Value) -> OpResult {
         id = super::super::ids::pool_id(&ctx.region);
     }
     let pool = Pool {
-        id: id.clone(),
-        name,
-        created_ms: now,
-        modified_ms: now,
         mfa,
         software_token_mfa: mfa != MfaMode::Off,
         password_policy: policy,
         custom_attributes: custom,
         required_attributes: required,
-        claim_mapping: BTreeMap::new(),
-        clients: BTreeMap::new(),
-        users: BTreeMap::new(),
-        domain: None,
+        ..Pool::new(&id, &name, now)
     };
     let out = pool_json(ctx, &pool);
     state.pools.insert(id.clone(), pool);
@@ -621,26 +613,11 @@ pub fn create_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
     }
     let pool = pool_mut(&mut state, &pool_id)?;
     let settings = client_settings(pool, input.settings)?;
-    let mut client = AppClient {
-        id: client_id.clone(),
-        name,
-        secret: input
-            .generate_secret
-            .unwrap_or(false)
-            .then(super::super::ids::client_secret),
-        explicit_auth_flows: Vec::new(),
-        access_validity: settings.access,
-        id_validity: settings.id,
-        refresh_validity: settings.refresh,
-        enable_token_revocation: true,
-        prevent_user_existence_errors: false,
-        refresh_token_rotation: false,
-        retry_grace_period_secs: 0,
-        read_attributes: Vec::new(),
-        write_attributes: Vec::new(),
-        created_ms: now,
-        modified_ms: now,
-    };
+    let secret = input
+        .generate_secret
+        .unwrap_or(false)
+        .then(super::super::ids::client_secret);
+    let mut client = AppClient::new(&client_id, &name, secret, now);
     settings.apply_to(&mut client);
     let out = client_json(&pool_id, &client);
     pool.clients.insert(client_id.clone(), client);
