@@ -127,7 +127,35 @@ impl CognitoError {
         Self::ResourceNotFound(format!("User pool client {client_id} does not exist."))
     }
 
-    /// AWS's validation-error wording for a missing required member.
+    /// AWS's wording for one failed constraint on a request member:
+    /// `1 validation error detected: Value '<v>' at '<member>' failed to
+    /// satisfy constraint: <constraint>`. `value` is `None` where AWS leaves
+    /// it out (and wherever it could be a secret).
+    pub fn constraint(
+        value: Option<&str>,
+        member: &str,
+        constraint: impl std::fmt::Display,
+    ) -> Self {
+        let value = value.map(|v| format!(" '{v}'")).unwrap_or_default();
+        Self::InvalidParameter(format!(
+            "1 validation error detected: Value{value} at '{member}' failed to satisfy constraint: {constraint}"
+        ))
+    }
+
+    /// A member whose value is not one of `allowed`.
+    pub fn not_one_of(value: &str, member: &str, allowed: &[&str]) -> Self {
+        Self::constraint(
+            Some(value),
+            member,
+            format_args!(
+                "Member must satisfy enum value set: [{}]",
+                allowed.join(", ")
+            ),
+        )
+    }
+
+    /// AWS's validation-error wording for a missing required member
+    /// (`Value null`, unquoted).
     pub fn missing_member(member: &str) -> Self {
         Self::InvalidParameter(format!(
             "1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null"

@@ -61,9 +61,11 @@ pub fn admin_create_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
         && a != "RESEND"
         && a != "SUPPRESS"
     {
-        return Err(CognitoError::InvalidParameter(format!(
-            "1 validation error detected: Value '{a}' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]"
-        )));
+        return Err(CognitoError::not_one_of(
+            a,
+            "messageAction",
+            &["RESEND", "SUPPRESS"],
+        ));
     }
     let attrs = attributes_in(input.user_attributes)?;
     let now = now_ms();

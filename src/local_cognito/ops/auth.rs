@@ -40,10 +40,7 @@ pub fn initiate_auth(ctx: &Ctx<'_>, input: Value) -> OpResult {
     let flow = req(&input.auth_flow, "authFlow")?.to_string();
     let client_id = req(&input.client_id, "clientId")?.to_string();
     if !AUTH_FLOWS.contains(&flow.as_str()) {
-        return Err(CognitoError::InvalidParameter(format!(
-            "1 validation error detected: Value '{flow}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-            AUTH_FLOWS.join(", ")
-        )));
+        return Err(CognitoError::not_one_of(&flow, "authFlow", AUTH_FLOWS));
     }
     let params = input.auth_parameters.unwrap_or_default();
     let mut state = ctx.shared.state();

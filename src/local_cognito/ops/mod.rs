@@ -118,9 +118,11 @@ pub fn parse<T: DeserializeOwned>(input: Value) -> Result<T, CognitoError> {
 pub fn req<'a>(value: &'a Option<String>, member: &str) -> Result<&'a str, CognitoError> {
     match value.as_deref() {
         None => Err(CognitoError::missing_member(member)),
-        Some("") => Err(CognitoError::InvalidParameter(format!(
-            "1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length greater than or equal to 1"
-        ))),
+        Some("") => Err(CognitoError::constraint(
+            None,
+            member,
+            "Member must have length greater than or equal to 1",
+        )),
         Some(v) => Ok(v),
     }
 }

@@ -54,9 +54,7 @@ pub fn create_user_pool(ctx: &Ctx<'_>, input: Value) -> OpResult {
     let mfa = match input.mfa_configuration.as_deref() {
         None => MfaMode::Off,
         Some(m) => MfaMode::from_wire(m).ok_or_else(|| {
-            CognitoError::InvalidParameter(format!(
-                "1 validation error detected: Value '{m}' at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]"
-            ))
+            CognitoError::not_one_of(m, "mfaConfiguration", &["OFF", "ON", "OPTIONAL"])
         })?,
     };
     let mut policy = PasswordPolicy::default();
@@ -301,9 +299,7 @@ pub fn set_user_pool_mfa_config(ctx: &Ctx<'_>, input: Value) -> OpResult {
     let mfa = match input.mfa_configuration.as_deref() {
         None => pool.mfa,
         Some(m) => MfaMode::from_wire(m).ok_or_else(|| {
-            CognitoError::InvalidParameter(format!(
-                "1 validation error detected: Value '{m}' at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]"
-            ))
+            CognitoError::not_one_of(m, "mfaConfiguration", &["OFF", "ON", "OPTIONAL"])
         })?,
     };
     let totp = input
@@ -390,9 +386,11 @@ fn unit(v: Option<&str>, default: TimeUnit) -> Result<TimeUnit, CognitoError> {
     match v {
         None => Ok(default),
         Some(s) => TimeUnit::from_wire(s).ok_or_else(|| {
-            CognitoError::InvalidParameter(format!(
-                "1 validation error detected: Value '{s}' at 'tokenValidityUnits' failed to satisfy constraint: Member must satisfy enum value set: [seconds, minutes, hours, days]"
-            ))
+            CognitoError::not_one_of(
+                s,
+                "tokenValidityUnits",
+                &["seconds", "minutes", "hours", "days"],
+            )
         }),
     }
 }
@@ -543,10 +541,14 @@ fn client_settings(pool: &Pool, input: ClientSettingsIn) -> Result<ClientSetting
     match check_auth_flows(&flows) {
         Ok(()) => {}
         Err(FlowProblem::Unknown(f)) => {
-            return Err(CognitoError::InvalidParameter(format!(
-                "1 validation error detected: Value '[{f}]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
-                EXPLICIT_AUTH_FLOWS.join(", ")
-            )));
+            return Err(CognitoError::constraint(
+                Some(&format!("[{f}]")),
+                "explicitAuthFlows",
+                format_args!(
+                    "Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
+                    EXPLICIT_AUTH_FLOWS.join(", ")
+                ),
+            ));
         }
         Err(FlowProblem::Mixed) => {
             return Err(CognitoError::InvalidParameter(
@@ -559,9 +561,11 @@ fn client_settings(pool: &Pool, input: ClientSettingsIn) -> Result<ClientSetting
         None | Some("LEGACY") => false,
         Some("ENABLED") => true,
         Some(other) => {
-            return Err(CognitoError::InvalidParameter(format!(
-                "1 validation error detected: Value '{other}' at 'preventUserExistenceErrors' failed to satisfy constraint: Member must satisfy enum value set: [LEGACY, ENABLED]"
-            )));
+            return Err(CognitoError::not_one_of(
+                other,
+                "preventUserExistenceErrors",
+                &["LEGACY", "ENABLED"],
+            ));
         }
     };
     let (rotation, grace) = match input.refresh_token_rotation {
@@ -572,9 +576,11 @@ fn client_settings(pool: &Pool, input: ClientSettingsIn) -> Result<ClientSetting
                 Some("DISABLED") => false,
                 None => return Err(CognitoError::missing_member("refreshTokenRotation.feature")),
                 Some(other) => {
-                    return Err(CognitoError::InvalidParameter(format!(
-                        "1 validation error detected: Value '{other}' at 'refreshTokenRotation.feature' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]"
-                    )));
+                    return Err(CognitoError::not_one_of(
+                        other,
+                        "refreshTokenRotation.feature",
+                        &["ENABLED", "DISABLED"],
+                    ));
                 }
             };
             let grace = r.retry_grace_period_seconds.unwrap_or(0);
