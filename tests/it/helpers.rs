@@ -163,6 +163,13 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// `GET path` with the client's cookies: 200 expected, the JSON body.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        let r = self.client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "GET {path}");
+        r.json().await.unwrap()
+    }
+
     /// Polls `/readyz` until it answers 200 (or panics after ~5 s).
     pub async fn wait_ready(&self) {
         for _ in 0..100 {
@@ -410,4 +417,32 @@ pub fn cookie_header(cookies: &[&cookie::Cookie<'static>]) -> String {
         .map(|c| format!("{}={}", c.name(), c.value()))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// A new app client of the seeded pool with refresh-token rotation (grace
+/// 0) and USER_PASSWORD_AUTH; its id.
+pub async fn rotating_client(endpoint: &str) -> String {
+    use aws_sdk_cognitoidentityprovider::types::{
+        ExplicitAuthFlowsType, FeatureType, RefreshTokenRotationType,
+    };
+    admin(endpoint)
+        .create_user_pool_client()
+        .user_pool_id(POOL)
+        .client_name("rotating")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .refresh_token_rotation(
+            RefreshTokenRotationType::builder()
+                .feature(FeatureType::Enabled)
+                .retry_grace_period_seconds(0)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap()
 }

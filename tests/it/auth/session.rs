@@ -321,30 +321,9 @@ async fn a_client_with_a_secret_works_end_to_end_with_secret_hash() {
 
 #[tokio::test]
 async fn with_refresh_rotation_each_refresh_issues_a_new_refresh_cookie_and_the_old_one_dies() {
-    use aws_sdk_cognitoidentityprovider::types::{
-        ExplicitAuthFlowsType, FeatureType, RefreshTokenRotationType,
-    };
     let lc = standalone_cognito().await;
-    let created = admin(&lc.endpoint_url())
-        .create_user_pool_client()
-        .user_pool_id(POOL)
-        .client_name("rotating")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .refresh_token_rotation(
-            RefreshTokenRotationType::builder()
-                .feature(FeatureType::Enabled)
-                .retry_grace_period_seconds(0)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let mut env = production_env_for(
-        &lc,
-        created.user_pool_client().unwrap().client_id().unwrap(),
-    );
+    let client_id = crate::helpers::rotating_client(&lc.endpoint_url()).await;
+    let mut env = production_env_for(&lc, &client_id);
     env.push(("BFF_REFRESH_ROTATION".into(), "true".into()));
     let app = TestApp::spawn(settings_from(env)).await;
     let r = app

@@ -13,30 +13,14 @@ use crate::helpers::{
 async fn a_signed_in_browser_reads_its_principal_and_attributes() {
     let app = local_app(&[]).await;
     sign_in_as(&app, DEMO_USER, DEMO_PASSWORD).await;
-    let me: serde_json::Value = app
-        .client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = app.get_json("/api/me").await;
     assert_eq!(me["username"], DEMO_USER);
     assert_eq!(me["org_id"], "org-demo");
     assert_eq!(me["groups"], json!([]));
     assert_eq!(me["scopes"], json!(["aws.cognito.signin.user.admin"]));
     assert!(me["exp"].as_u64().unwrap() > 0);
 
-    let attrs: serde_json::Value = app
-        .client
-        .get(app.url("/api/me/attributes"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let attrs = app.get_json("/api/me/attributes").await;
     assert_eq!(attrs["username"], DEMO_USER);
     assert_eq!(attrs["attributes"]["email"], "demo@example.com");
     assert_eq!(attrs["attributes"]["custom:org_id"], "org-demo");
@@ -94,15 +78,7 @@ async fn in_id_token_mode_sign_in_sets_an_encrypted_session_cookie_that_carries_
     );
     assert!(!session.value().contains("org-demo"), "encrypted");
 
-    let me: serde_json::Value = app
-        .client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = app.get_json("/api/me").await;
     assert_eq!(me["org_id"], "org-demo");
 
     // Refresh re-binds: a new session cookie with the new access cookie.
@@ -117,15 +93,7 @@ async fn in_id_token_mode_sign_in_sets_an_encrypted_session_cookie_that_carries_
     let renewed = set_cookies(&r);
     find(&renewed, "session");
     find(&renewed, "access_token");
-    let me: serde_json::Value = app
-        .client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = app.get_json("/api/me").await;
     assert_eq!(me["org_id"], "org-demo");
     app.stop().await;
 }

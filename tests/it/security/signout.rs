@@ -3,15 +3,12 @@
 //! refresh flow the client allows (rotation included), and a sign-out that
 //! could not be carried out says so instead of answering 204.
 
-use aws_sdk_cognitoidentityprovider::types::{
-    ExplicitAuthFlowsType, FeatureType, RefreshTokenRotationType,
-};
 use serde_json::json;
 
 use super::{assert_clears_every_cookie, cookie_header, post_with_cookies, sign_in};
 use crate::helpers::{
-    DEMO_PASSWORD, DEMO_USER, POOL, TestApp, admin, assert_problem, calls, find, local_app,
-    production_env_for, settings_from, standalone_cognito,
+    DEMO_PASSWORD, DEMO_USER, TestApp, assert_problem, calls, find, local_app, production_env_for,
+    rotating_client, settings_from, standalone_cognito,
 };
 
 async fn me_bearer(app: &TestApp, token: &str) -> reqwest::Response {
@@ -56,30 +53,6 @@ async fn after_sign_out_the_sessions_access_token_is_refused_although_unexpired(
     let other_access = find(&other, "access_token").value().to_owned();
     assert_eq!(me_bearer(&app, &other_access).await.status(), 200);
     app.stop().await;
-}
-
-/// A client with refresh-token rotation (grace 0) in the shipped pool.
-async fn rotating_client(endpoint: &str) -> String {
-    admin(endpoint)
-        .create_user_pool_client()
-        .user_pool_id(POOL)
-        .client_name("rotating")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .refresh_token_rotation(
-            RefreshTokenRotationType::builder()
-                .feature(FeatureType::Enabled)
-                .retry_grace_period_seconds(0)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap()
 }
 
 #[tokio::test]

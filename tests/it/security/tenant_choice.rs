@@ -59,15 +59,7 @@ async fn a_new_password_answer_cannot_choose_the_tenant_and_cognito_is_not_calle
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let me: serde_json::Value = app
-        .client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = app.get_json("/api/me").await;
     assert_eq!(me["org_id"], "acme", "{me}");
     app.stop().await;
 }
