@@ -3,8 +3,8 @@
 //! | cookie | Path | SameSite | value |
 //! |---|---|---|---|
 //! | `__Secure-access_token` | `/api` | Lax | the access token as issued |
-//! | `__Secure-refresh_token` | `/auth` | Strict | refresh token + username, AES-256-GCM |
-//! | `__Secure-session` | `/api` | Lax | tenant + sub + origin_jti, AES-256-GCM |
+//! | `__Secure-refresh_token` | `/auth` | Strict | refresh token + username + origin_jti, AES-256-GCM |
+//! | `__Secure-session` | `/api` | Lax | tenant + the access token's sub, jti and exp, AES-256-GCM |
 //!
 //! With `BFF_COOKIE_SECURE=false` the names lose the `__Secure-` prefix and
 //! the `Secure` attribute. An access token too large for one cookie (many
