@@ -146,6 +146,11 @@ pub struct RateLimitSettings {
 }
 
 /// Settings of the embedded local Cognito (local mode and `local-cognito`).
+///
+/// Not `local_cognito::Options` itself, on purpose: configuration depends on
+/// nothing of the service and the local Cognito shares nothing with it, so
+/// the two meet in exactly one place, `startup::local_cognito_options`, which
+/// also reads the seed into the local Cognito's own types.
 #[derive(Debug, Clone)]
 pub struct LocalCognitoSettings {
     pub listen: SocketAddr,

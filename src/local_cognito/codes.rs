@@ -5,7 +5,6 @@
 //! newer code of the same purpose replaces the older one.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use super::error::CognitoError;
 
@@ -71,16 +70,25 @@ pub struct InboxEntry {
     pub sent_at_ms: u64,
 }
 
+/// An entry as `GET /_local/inbox` shows it.
+#[derive(Debug, Serialize)]
+pub struct InboxMessage<'a> {
+    pub username: &'a str,
+    pub kind: &'a str,
+    pub code: &'a str,
+    pub destination: &'a str,
+    pub sent_at: String,
+}
+
 impl InboxEntry {
-    /// The `/_local/inbox` JSON shape.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "username": self.username,
-            "kind": self.kind,
-            "code": self.code,
-            "destination": self.destination,
-            "sent_at": rfc3339(self.sent_at_ms),
-        })
+    pub fn message(&self) -> InboxMessage<'_> {
+        InboxMessage {
+            username: &self.username,
+            kind: &self.kind,
+            code: &self.code,
+            destination: &self.destination,
+            sent_at: rfc3339(self.sent_at_ms),
+        }
     }
 }
 
@@ -100,13 +108,4 @@ pub fn mask_email(email: &str) -> String {
     let (local, domain) = email.split_once('@').unwrap_or((email, ""));
     let first = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
     format!("{}***@{}***", first(local), first(domain))
-}
-
-/// `CodeDeliveryDetails` for an email.
-pub fn email_delivery(email: &str) -> Value {
-    json!({
-        "Destination": mask_email(email),
-        "DeliveryMedium": "EMAIL",
-        "AttributeName": "email",
-    })
 }

@@ -17,6 +17,7 @@
 
 mod codes;
 mod error;
+mod flows;
 mod ids;
 mod ops;
 mod password;

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::{Arc, PoisonError};
 
+use super::codes::{InboxEntry, InboxMessage};
 use super::shared::Shared;
 
 /// Every route; with `loopback_only`, behind the `Host` check.
@@ -135,10 +136,10 @@ struct InboxQuery {
 }
 
 /// `GET /_local/inbox?username=<u>`: the messages "sent", newest first.
-async fn inbox(State(shared): State<Arc<Shared>>, Query(q): Query<InboxQuery>) -> Json<Value> {
+async fn inbox(State(shared): State<Arc<Shared>>, Query(q): Query<InboxQuery>) -> Response {
     let state = shared.state();
     let wanted = q.username.map(|u| u.to_lowercase());
-    let entries: Vec<Value> = state
+    let entries: Vec<InboxMessage<'_>> = state
         .inbox
         .iter()
         .rev()
@@ -147,9 +148,9 @@ async fn inbox(State(shared): State<Arc<Shared>>, Query(q): Query<InboxQuery>) -
                 .as_ref()
                 .is_none_or(|w| e.username.to_lowercase() == *w)
         })
-        .map(|e| e.to_json())
+        .map(InboxEntry::message)
         .collect();
-    Json(Value::Array(entries))
+    Json(entries).into_response()
 }
 
 /// `GET /_local/calls`: calls per operation since start.

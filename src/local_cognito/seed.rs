@@ -6,11 +6,9 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+use super::flows::{FlowProblem, parse_explicit_flows};
 use super::password::PasswordPolicy;
-use super::state::{
-    AppClient, FlowProblem, MfaMode, Pool, State, TimeUnit, User, UserStatus, Validity,
-    check_auth_flows,
-};
+use super::state::{AppClient, MfaMode, Pool, State, TimeUnit, User, UserStatus, Validity};
 
 /// The whole seed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -218,8 +216,8 @@ impl Seed {
                         client.id
                     ));
                 }
-                match check_auth_flows(&client.explicit_auth_flows) {
-                    Ok(()) => {}
+                match parse_explicit_flows(&client.explicit_auth_flows) {
+                    Ok(_) => {}
                     Err(FlowProblem::Unknown(flow)) => {
                         return Err(format!(
                             "client {}: unknown explicit auth flow {flow:?}",
@@ -320,9 +318,9 @@ impl Seed {
                 pool.clients.insert(
                     sc.id.clone(),
                     AppClient {
-                        explicit_auth_flows: super::ops::pools::with_refresh_flow(
-                            sc.explicit_auth_flows.clone(),
-                        ),
+                        // Read by `check` before any apply: never the default here.
+                        explicit_auth_flows: parse_explicit_flows(&sc.explicit_auth_flows)
+                            .unwrap_or_default(),
                         access_validity: Validity {
                             value: sc.access_token_validity_minutes,
                             unit: TimeUnit::Minutes,

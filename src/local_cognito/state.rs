@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::codes::{InboxEntry, PendingCode};
+use super::flows::ExplicitAuthFlow;
 use super::password::{PasswordHash, PasswordPolicy};
 
 thread_local! {
@@ -196,52 +197,13 @@ impl Validity {
     }
 }
 
-/// Every `ExplicitAuthFlows` value the API takes: the legacy names and
-/// their `ALLOW_` successors (API Reference: CreateUserPoolClient).
-pub const EXPLICIT_AUTH_FLOWS: &[&str] = &[
-    "ADMIN_NO_SRP_AUTH",
-    "CUSTOM_AUTH_FLOW_ONLY",
-    "USER_PASSWORD_AUTH",
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_AUTH",
-];
-
-/// Why a client's flows are refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FlowProblem {
-    /// Not a value of [`EXPLICIT_AUTH_FLOWS`].
-    Unknown(String),
-    /// Legacy names mixed with `ALLOW_` ones.
-    Mixed,
-}
-
-/// The one check of a client's flows, for the API and the seed alike.
-pub fn check_auth_flows(flows: &[String]) -> Result<(), FlowProblem> {
-    if let Some(f) = flows
-        .iter()
-        .find(|f| !EXPLICIT_AUTH_FLOWS.contains(&f.as_str()))
-    {
-        return Err(FlowProblem::Unknown(f.clone()));
-    }
-    let legacy = flows.iter().any(|f| !f.starts_with("ALLOW_"));
-    let modern = flows.iter().any(|f| f.starts_with("ALLOW_"));
-    if legacy && modern {
-        return Err(FlowProblem::Mixed);
-    }
-    Ok(())
-}
-
 /// An app client.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct AppClient {
     pub id: String,
     pub name: String,
     pub secret: Option<String>,
-    pub explicit_auth_flows: Vec<String>,
+    pub explicit_auth_flows: Vec<ExplicitAuthFlow>,
     pub access_validity: Validity,
     pub id_validity: Validity,
     pub refresh_validity: Validity,
@@ -286,11 +248,7 @@ impl AppClient {
             id: id.to_owned(),
             name: name.to_owned(),
             secret,
-            explicit_auth_flows: vec![
-                "ALLOW_REFRESH_TOKEN_AUTH".to_owned(),
-                "ALLOW_CUSTOM_AUTH".to_owned(),
-                "ALLOW_USER_SRP_AUTH".to_owned(),
-            ],
+            explicit_auth_flows: ExplicitAuthFlow::DEFAULT.to_vec(),
             access_validity: Validity {
                 value: 1,
                 unit: TimeUnit::Hours,
@@ -326,21 +284,9 @@ impl AppClient {
         self.write_attributes.is_empty() || self.write_attributes.iter().any(|a| a == name)
     }
 
-    /// Whether `flow` (e.g. `ALLOW_USER_PASSWORD_AUTH`) is enabled. The legacy
-    /// names without `ALLOW_` count as their modern equivalents.
-    pub fn allows(&self, flow: &str) -> bool {
-        // With only legacy values (or none), refresh and SRP were always on.
-        let modern = self
-            .explicit_auth_flows
-            .iter()
-            .any(|f| f.starts_with("ALLOW_"));
-        if !modern && matches!(flow, "ALLOW_REFRESH_TOKEN_AUTH" | "ALLOW_USER_SRP_AUTH") {
-            return true;
-        }
-        let legacy = flow.strip_prefix("ALLOW_").unwrap_or(flow);
-        self.explicit_auth_flows
-            .iter()
-            .any(|f| f == flow || f == legacy)
+    /// Whether `flow` is enabled (legacy names count as their `ALLOW_` values).
+    pub fn allows(&self, flow: ExplicitAuthFlow) -> bool {
+        super::flows::allows(&self.explicit_auth_flows, flow)
     }
 }
 

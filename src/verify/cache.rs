@@ -48,30 +48,38 @@ pub(crate) struct VerifiedToken {
     pub org_claim: Option<Arc<str>>,
 }
 
-impl VerifiedToken {
-    pub fn exp(&self) -> u64 {
+/// What a cached value tells the cache: the token's `exp` (seconds since
+/// the epoch), after which it is never served.
+pub trait Expiring {
+    fn exp(&self) -> u64;
+}
+
+impl Expiring for VerifiedToken {
+    fn exp(&self) -> u64 {
         self.identity.exp
     }
 }
 
 #[derive(Debug)]
-struct Entry {
+struct Entry<V> {
     token: Box<str>,
     generation: u64,
-    verified: Arc<VerifiedToken>,
+    verified: Arc<V>,
 }
 
 /// One shard: entries by the keyed hash of the token's signature.
-type Shard = HashMap<u64, Arc<Entry>>;
+type Shard<V> = HashMap<u64, Arc<Entry<V>>>;
 
-/// The cache; `capacity == 0` disables it.
-pub(crate) struct TokenCache {
-    shards: Box<[Mutex<Shard>]>,
+/// The cache of what tokens verified to (`V`: [`VerifiedToken`] in the
+/// service; generic so that `benches/token_cache.rs` can compare it with
+/// other caches on equal terms). `capacity == 0` disables it.
+pub struct TokenCache<V> {
+    shards: Box<[Mutex<Shard<V>>]>,
     per_shard: usize,
     hasher: RandomState,
 }
 
-impl std::fmt::Debug for TokenCache {
+impl<V> std::fmt::Debug for TokenCache<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TokenCache")
             .field("shards", &self.shards.len())
@@ -94,7 +102,7 @@ fn hashed_part(token: &str) -> &[u8] {
     &bytes[bytes.len().saturating_sub(HASHED_TAIL)..]
 }
 
-impl TokenCache {
+impl<V: Expiring> TokenCache<V> {
     pub fn new(capacity: usize) -> Self {
         let shards = capacity.clamp(1, MAX_SHARDS);
         Self {
@@ -105,7 +113,7 @@ impl TokenCache {
         }
     }
 
-    fn shard(&self, hash: u64) -> MutexGuard<'_, Shard> {
+    fn shard(&self, hash: u64) -> MutexGuard<'_, Shard<V>> {
         // `hash` is uniformly distributed; the high bits pick the shard.
         let i = ((hash >> 32) as usize) % self.shards.len();
         // A poisoned shard only means a panic elsewhere mid-insert; the map
@@ -117,7 +125,7 @@ impl TokenCache {
 
     /// The verified claims of `token`, when it was verified against key set
     /// `generation` and has not expired at `now` (seconds since the epoch).
-    pub fn get(&self, token: &str, generation: u64, now: u64) -> Option<Arc<VerifiedToken>> {
+    pub fn get(&self, token: &str, generation: u64, now: u64) -> Option<Arc<V>> {
         if self.per_shard == 0 {
             return None;
         }
@@ -145,7 +153,7 @@ impl TokenCache {
     }
 
     /// Remembers that `token` verified (against key set `generation`) to `verified`.
-    pub fn insert(&self, token: &str, generation: u64, verified: Arc<VerifiedToken>, now: u64) {
+    pub fn insert(&self, token: &str, generation: u64, verified: Arc<V>, now: u64) {
         if self.per_shard == 0 || now > verified.exp() {
             return;
         }
@@ -177,6 +185,10 @@ impl TokenCache {
                     .len()
             })
             .sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Forgets `token` (e.g. its session was signed out).

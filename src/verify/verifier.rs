@@ -36,7 +36,7 @@ pub struct TokenVerifier {
     pub(super) leeway_secs: u64,
     pub(super) org_claim: String,
     pub(super) org_source: TenantSource,
-    pub(super) cache: TokenCache,
+    pub(super) cache: TokenCache<VerifiedToken>,
     /// Sessions and users signed out through this instance.
     revocations: Arc<Revocations>,
 }

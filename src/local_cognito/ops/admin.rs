@@ -6,12 +6,14 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
 
+use super::shapes::{
+    AdminCreateUserOut, AdminGetUserOut, Empty, MfaSettings, UserType, attributes,
+};
 use super::signup::check_username;
 use super::{
-    AttributeIn, Ctx, OpResult, admin_user, apply_attributes, attributes_in, attributes_out,
-    deliver, mfa_members, parse, pool_mut, req, sign_out_everywhere, user_key, validate_attributes,
+    AttributeIn, Ctx, admin_user, apply_attributes, attributes_in, deliver, pool_mut, req,
+    sign_out_everywhere, user_key, validate_attributes,
 };
 use crate::local_cognito::codes::PendingCode;
 use crate::local_cognito::error::CognitoError;
@@ -21,25 +23,14 @@ use crate::local_cognito::state::{User, UserStatus, epoch_secs, now_ms};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct UserIn {
+pub struct UserIn {
     user_pool_id: Option<String>,
     username: Option<String>,
 }
 
-fn user_type(user: &User) -> Value {
-    json!({
-        "Username": user.username,
-        "Attributes": attributes_out(user),
-        "UserCreateDate": epoch_secs(user.created_ms),
-        "UserLastModifiedDate": epoch_secs(user.modified_ms),
-        "Enabled": user.enabled,
-        "UserStatus": user.status.wire(),
-    })
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct CreateIn {
+pub struct CreateIn {
     user_pool_id: Option<String>,
     username: Option<String>,
     user_attributes: Option<Vec<AttributeIn>>,
@@ -51,8 +42,10 @@ struct CreateIn {
 /// with a temporary password (given or generated) that expires after the
 /// pool's TemporaryPasswordValidityDays; the invitation goes to the inbox
 /// unless MessageAction is SUPPRESS; RESEND re-invites an existing user.
-pub fn admin_create_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: CreateIn = parse(input)?;
+pub fn admin_create_user(
+    ctx: &Ctx<'_>,
+    input: CreateIn,
+) -> Result<AdminCreateUserOut, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?.to_string();
     let username = req(&input.username, "username")?.to_string();
     check_username(&username)?;
@@ -125,7 +118,9 @@ pub fn admin_create_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
         // The invitation carries the temporary password; it only reaches the inbox.
         deliver_invite(&mut state, &pool_id, &user, &temp);
     }
-    Ok(json!({"User": user_type(&user)}))
+    Ok(AdminCreateUserOut {
+        user: UserType::of(&user),
+    })
 }
 
 fn deliver_invite(
@@ -146,29 +141,24 @@ fn deliver_invite(
 }
 
 /// API Reference: AdminGetUser.
-pub fn admin_get_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: UserIn = parse(input)?;
+pub fn admin_get_user(ctx: &Ctx<'_>, input: UserIn) -> Result<AdminGetUserOut, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let username = req(&input.username, "username")?;
     let mut state = ctx.shared.state();
     let user = admin_user(&mut state, pool_id, username)?;
-    let mut out = Map::new();
-    out.insert("Username".into(), json!(user.username));
-    out.insert("UserAttributes".into(), json!(attributes_out(user)));
-    out.insert("UserCreateDate".into(), json!(epoch_secs(user.created_ms)));
-    out.insert(
-        "UserLastModifiedDate".into(),
-        json!(epoch_secs(user.modified_ms)),
-    );
-    out.insert("Enabled".into(), json!(user.enabled));
-    out.insert("UserStatus".into(), json!(user.status.wire()));
-    mfa_members(user, &mut out);
-    Ok(Value::Object(out))
+    Ok(AdminGetUserOut {
+        username: user.username.clone(),
+        user_attributes: attributes(user, None),
+        user_create_date: epoch_secs(user.created_ms),
+        user_last_modified_date: epoch_secs(user.modified_ms),
+        enabled: user.enabled,
+        user_status: user.status.wire(),
+        mfa: MfaSettings::of(user),
+    })
 }
 
 /// API Reference: AdminDeleteUser — the user's tokens die with it.
-pub fn admin_delete_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: UserIn = parse(input)?;
+pub fn admin_delete_user(ctx: &Ctx<'_>, input: UserIn) -> Result<Empty, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let username = req(&input.username, "username")?;
     let mut state = ctx.shared.state();
@@ -178,12 +168,12 @@ pub fn admin_delete_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
         .ok_or_else(CognitoError::user_does_not_exist)?;
     sign_out_everywhere(&mut state, pool_id, &user.sub);
     tracing::info!(pool = %pool_id, username = %user.username, "local cognito: user deleted");
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct SetPasswordIn {
+pub struct SetPasswordIn {
     user_pool_id: Option<String>,
     username: Option<String>,
     password: Option<String>,
@@ -192,8 +182,7 @@ struct SetPasswordIn {
 
 /// API Reference: AdminSetUserPassword — Permanent makes the user CONFIRMED,
 /// otherwise FORCE_CHANGE_PASSWORD.
-pub fn admin_set_user_password(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: SetPasswordIn = parse(input)?;
+pub fn admin_set_user_password(ctx: &Ctx<'_>, input: SetPasswordIn) -> Result<Empty, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let username = req(&input.username, "username")?;
     let password = req(&input.password, "password")?.to_string();
@@ -219,12 +208,11 @@ pub fn admin_set_user_password(ctx: &Ctx<'_>, input: Value) -> OpResult {
     user.reset_code = None;
     user.modified_ms = now;
     tracing::info!(pool = %pool_id, username = %user.username, status = user.status.wire(), "local cognito: password set by admin");
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 /// API Reference: AdminConfirmSignUp — only UNCONFIRMED users.
-pub fn admin_confirm_sign_up(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: UserIn = parse(input)?;
+pub fn admin_confirm_sign_up(ctx: &Ctx<'_>, input: UserIn) -> Result<Empty, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let username = req(&input.username, "username")?;
     let mut state = ctx.shared.state();
@@ -239,13 +227,12 @@ pub fn admin_confirm_sign_up(ctx: &Ctx<'_>, input: Value) -> OpResult {
     user.signup_code = None;
     user.modified_ms = now_ms();
     tracing::info!(pool = %pool_id, username = %user.username, "local cognito: sign-up confirmed by admin");
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 /// API Reference: AdminDisableUser — "Deactivates a user and revokes all
 /// access tokens for the user."
-pub fn admin_disable_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: UserIn = parse(input)?;
+pub fn admin_disable_user(ctx: &Ctx<'_>, input: UserIn) -> Result<Empty, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let username = req(&input.username, "username")?;
     let mut state = ctx.shared.state();
@@ -255,12 +242,11 @@ pub fn admin_disable_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
     let sub = user.sub.clone();
     tracing::info!(pool = %pool_id, username = %user.username, "local cognito: user disabled");
     sign_out_everywhere(&mut state, pool_id, &sub);
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 /// API Reference: AdminEnableUser.
-pub fn admin_enable_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: UserIn = parse(input)?;
+pub fn admin_enable_user(ctx: &Ctx<'_>, input: UserIn) -> Result<Empty, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let username = req(&input.username, "username")?;
     let mut state = ctx.shared.state();
@@ -268,13 +254,12 @@ pub fn admin_enable_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
     user.enabled = true;
     user.modified_ms = now_ms();
     tracing::info!(pool = %pool_id, username = %user.username, "local cognito: user enabled");
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 /// API Reference: AdminResetUserPassword — the current password stops
 /// working (status RESET_REQUIRED) and a reset code is sent.
-pub fn admin_reset_user_password(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: UserIn = parse(input)?;
+pub fn admin_reset_user_password(ctx: &Ctx<'_>, input: UserIn) -> Result<Empty, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?.to_string();
     let username = req(&input.username, "username")?;
     let ttl = u64::try_from(ctx.shared.limits().code_ttl.as_millis()).unwrap_or(u64::MAX);
@@ -305,24 +290,23 @@ pub fn admin_reset_user_password(ctx: &Ctx<'_>, input: Value) -> OpResult {
         "admin_reset_password",
         &code.code,
     );
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 /// API Reference: AdminUserGlobalSignOut.
-pub fn admin_user_global_sign_out(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: UserIn = parse(input)?;
+pub fn admin_user_global_sign_out(ctx: &Ctx<'_>, input: UserIn) -> Result<Empty, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let username = req(&input.username, "username")?;
     let mut state = ctx.shared.state();
     let sub = admin_user(&mut state, pool_id, username)?.sub.clone();
     let n = sign_out_everywhere(&mut state, pool_id, &sub);
     tracing::info!(pool = %pool_id, username = %username, sessions = n, "local cognito: admin global sign-out");
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct UpdateAttributesIn {
+pub struct UpdateAttributesIn {
     user_pool_id: Option<String>,
     username: Option<String>,
     user_attributes: Option<Vec<AttributeIn>>,
@@ -330,8 +314,10 @@ struct UpdateAttributesIn {
 
 /// API Reference: AdminUpdateUserAttributes — changing the email marks it
 /// unverified unless email_verified is set in the same call.
-pub fn admin_update_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: UpdateAttributesIn = parse(input)?;
+pub fn admin_update_user_attributes(
+    ctx: &Ctx<'_>,
+    input: UpdateAttributesIn,
+) -> Result<Empty, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let username = req(&input.username, "username")?;
     if input.user_attributes.is_none() {
@@ -352,12 +338,12 @@ pub fn admin_update_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
         .ok_or_else(CognitoError::user_does_not_exist)?;
     apply_attributes(user, attrs);
     tracing::info!(pool = %pool_id, username = %user.username, "local cognito: attributes updated by admin");
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct DeleteAttributesIn {
+pub struct DeleteAttributesIn {
     user_pool_id: Option<String>,
     username: Option<String>,
     user_attribute_names: Option<Vec<String>>,
@@ -365,8 +351,10 @@ struct DeleteAttributesIn {
 
 /// API Reference: AdminDeleteUserAttributes — `sub` and the pool's required
 /// attributes cannot be deleted; unknown names are a schema error.
-pub fn admin_delete_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: DeleteAttributesIn = parse(input)?;
+pub fn admin_delete_user_attributes(
+    ctx: &Ctx<'_>,
+    input: DeleteAttributesIn,
+) -> Result<Empty, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let username = req(&input.username, "username")?;
     let names = input
@@ -396,5 +384,5 @@ pub fn admin_delete_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
     }
     user.modified_ms = now_ms();
     tracing::info!(pool = %pool_id, username = %user.username, "local cognito: attributes deleted by admin");
-    Ok(json!({}))
+    Ok(Empty {})
 }

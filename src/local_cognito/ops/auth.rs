@@ -3,61 +3,52 @@
 //! MFA_SETUP), with lockout, explicit-flow and SECRET_HASH enforcement.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+use super::shapes::AuthOut;
 use super::{
-    Ctx, OpResult, check_secret_hash, check_writable, client, finish_sign_in, open_session, param,
-    parse, pool, pool_mut, req, take_session, user_key, validate_attributes,
+    Ctx, check_secret_hash, check_writable, client, finish_sign_in, open_session, param, pool,
+    pool_mut, req, take_session, user_key, validate_attributes,
 };
 use crate::local_cognito::error::CognitoError;
+use crate::local_cognito::flows::{AuthFlow, ExplicitAuthFlow};
 use crate::local_cognito::password::PasswordHash;
 use crate::local_cognito::state::{Challenge, State, UserStatus, now_ms};
 use crate::local_cognito::{tokens, totp};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct InitiateIn {
+pub struct InitiateIn {
     auth_flow: Option<String>,
     auth_parameters: Option<BTreeMap<String, String>>,
     client_id: Option<String>,
 }
 
-const AUTH_FLOWS: &[&str] = &[
-    "USER_SRP_AUTH",
-    "REFRESH_TOKEN_AUTH",
-    "REFRESH_TOKEN",
-    "CUSTOM_AUTH",
-    "ADMIN_NO_SRP_AUTH",
-    "USER_PASSWORD_AUTH",
-    "ADMIN_USER_PASSWORD_AUTH",
-    "USER_AUTH",
-];
-
 /// API Reference: InitiateAuth.
-pub fn initiate_auth(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: InitiateIn = parse(input)?;
-    let flow = req(&input.auth_flow, "authFlow")?.to_string();
+pub fn initiate_auth(ctx: &Ctx<'_>, input: InitiateIn) -> Result<AuthOut, CognitoError> {
+    let flow = req(&input.auth_flow, "authFlow")?;
     let client_id = req(&input.client_id, "clientId")?.to_string();
-    if !AUTH_FLOWS.contains(&flow.as_str()) {
-        return Err(CognitoError::not_one_of(&flow, "authFlow", AUTH_FLOWS));
-    }
+    let Some(flow) = AuthFlow::from_wire(flow) else {
+        let names = AuthFlow::ALL.map(AuthFlow::wire);
+        return Err(CognitoError::not_one_of(flow, "authFlow", &names));
+    };
     let params = input.auth_parameters.unwrap_or_default();
     let mut state = ctx.shared.state();
-    match flow.as_str() {
-        "USER_PASSWORD_AUTH" => user_password_auth(ctx, &mut state, &client_id, &params),
-        "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
+    match flow {
+        AuthFlow::UserPasswordAuth => user_password_auth(ctx, &mut state, &client_id, &params),
+        AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken => {
             refresh_token_auth(ctx, &mut state, &client_id, &params)
         }
         other => {
             let (_, c) = client(&state, &client_id)?;
-            if !c.allows(&format!("ALLOW_{other}")) {
+            let name = other.wire();
+            if !c.allows(other.enabled_by()) {
                 return Err(CognitoError::InvalidParameter(format!(
-                    "{other} flow not enabled for this client"
+                    "{name} flow not enabled for this client"
                 )));
             }
             Err(CognitoError::InvalidParameter(format!(
-                "{other} is not supported by the local Cognito; use USER_PASSWORD_AUTH"
+                "{name} is not supported by the local Cognito; use USER_PASSWORD_AUTH"
             )))
         }
     }
@@ -68,10 +59,10 @@ fn user_password_auth(
     state: &mut State,
     client_id: &str,
     params: &BTreeMap<String, String>,
-) -> OpResult {
+) -> Result<AuthOut, CognitoError> {
     let (pool_id, client) = client(state, client_id)?;
     // API Reference: InitiateAuth — "USER_PASSWORD_AUTH flow not enabled for this client".
-    if !client.allows("ALLOW_USER_PASSWORD_AUTH") {
+    if !client.allows(ExplicitAuthFlow::AllowUserPasswordAuth) {
         return Err(CognitoError::InvalidParameter(
             "USER_PASSWORD_AUTH flow not enabled for this client".into(),
         ));
@@ -138,17 +129,10 @@ fn user_password_auth(
                 ));
             }
             let user = user.clone();
-            let mut attrs = serde_json::Map::new();
-            for (k, v) in &user.attributes {
-                attrs.insert(k.clone(), json!(v));
-            }
-            let required: Vec<&String> = pool
+            let required: Vec<String> = pool
                 .required_attributes
                 .iter()
                 .filter(|r| !user.attributes.contains_key(*r))
-                .collect();
-            let required: Vec<String> = required
-                .iter()
                 .map(|r| format!("userAttributes.{r}"))
                 .collect();
             let session = open_session(
@@ -159,15 +143,17 @@ fn user_password_auth(
                 &user,
                 Challenge::NewPasswordRequired,
             );
-            return Ok(json!({
-                "ChallengeName": "NEW_PASSWORD_REQUIRED",
-                "Session": session,
-                "ChallengeParameters": {
-                    "USER_ID_FOR_SRP": user.username,
-                    "requiredAttributes": Value::from(required).to_string(),
-                    "userAttributes": Value::Object(attrs).to_string(),
-                },
-            }));
+            // Both parameters are JSON documents inside strings, as Cognito sends them.
+            let params = BTreeMap::from([
+                ("USER_ID_FOR_SRP", user.username.clone()),
+                ("requiredAttributes", json_text(&required)?),
+                ("userAttributes", json_text(&user.attributes)?),
+            ]);
+            return Ok(AuthOut::challenge(
+                Challenge::NewPasswordRequired.wire(),
+                session,
+                params,
+            ));
         }
         UserStatus::Confirmed => {}
     }
@@ -226,9 +212,9 @@ fn refresh_token_auth(
     state: &mut State,
     client_id: &str,
     params: &BTreeMap<String, String>,
-) -> OpResult {
+) -> Result<AuthOut, CognitoError> {
     let (_, client) = client(state, client_id)?;
-    if !client.allows("ALLOW_REFRESH_TOKEN_AUTH") {
+    if !client.allows(ExplicitAuthFlow::AllowRefreshTokenAuth) {
         return Err(CognitoError::InvalidParameter(
             "REFRESH_TOKEN_AUTH flow not enabled for this client".into(),
         ));
@@ -260,12 +246,12 @@ fn refresh_token_auth(
         Some(&record.origin_jti),
     )?;
     tracing::info!(pool = %record.pool_id, username = %username, "local cognito: tokens refreshed");
-    Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
+    Ok(AuthOut::tokens(result))
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RespondIn {
+pub struct RespondIn {
     client_id: Option<String>,
     challenge_name: Option<String>,
     session: Option<String>,
@@ -273,8 +259,7 @@ struct RespondIn {
 }
 
 /// API Reference: RespondToAuthChallenge.
-pub fn respond_to_auth_challenge(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: RespondIn = parse(input)?;
+pub fn respond_to_auth_challenge(ctx: &Ctx<'_>, input: RespondIn) -> Result<AuthOut, CognitoError> {
     let client_id = req(&input.client_id, "clientId")?.to_string();
     let name = req(&input.challenge_name, "challengeName")?.to_string();
     let session_id = req(&input.session, "session")?.to_string();
@@ -371,7 +356,7 @@ pub fn respond_to_auth_challenge(ctx: &Ctx<'_>, input: Value) -> OpResult {
                 None,
             )?;
             tracing::info!(pool = %pool_id, username = %username, "local cognito: signed in with MFA");
-            Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
+            Ok(AuthOut::tokens(result))
         }
         Challenge::MfaSetup => {
             if !session.setup_verified {
@@ -389,7 +374,11 @@ pub fn respond_to_auth_challenge(ctx: &Ctx<'_>, input: Value) -> OpResult {
                 None,
             )?;
             tracing::info!(pool = %pool_id, username = %username, "local cognito: MFA set up, signed in");
-            Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
+            Ok(AuthOut::tokens(result))
         }
     }
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> Result<String, CognitoError> {
+    serde_json::to_string(value).map_err(|e| CognitoError::Internal(format!("reply: {e}")))
 }

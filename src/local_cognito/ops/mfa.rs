@@ -3,16 +3,16 @@
 //! SetUserMFAPreference.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
 
-use super::{Ctx, OpResult, caller, parse, pool_mut, req};
+use super::shapes::{AssociateOut, Empty, VerifyOut};
+use super::{Ctx, caller, pool_mut, req};
 use crate::local_cognito::error::CognitoError;
 use crate::local_cognito::state::{Challenge, Session, State, now_ms};
 use crate::local_cognito::{ids, totp};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct AssociateIn {
+pub struct AssociateIn {
     access_token: Option<String>,
     session: Option<String>,
 }
@@ -42,8 +42,10 @@ fn reissue(state: &mut State, old: &str, session: Session) -> String {
 }
 
 /// API Reference: AssociateSoftwareToken — exactly one of AccessToken / Session.
-pub fn associate_software_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: AssociateIn = parse(input)?;
+pub fn associate_software_token(
+    ctx: &Ctx<'_>,
+    input: AssociateIn,
+) -> Result<AssociateOut, CognitoError> {
     let secret = totp::new_secret();
     let mut state = ctx.shared.state();
     match (input.access_token.as_deref(), input.session.as_deref()) {
@@ -61,7 +63,10 @@ pub fn associate_software_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
                 .ok_or_else(CognitoError::user_does_not_exist)?;
             user.totp_pending = Some(secret.clone());
             tracing::info!(pool = %c.pool_id, username = %user.username, "local cognito: software token associated");
-            Ok(json!({"SecretCode": secret}))
+            Ok(AssociateOut {
+                secret_code: secret,
+                session: None,
+            })
         }
         (None, Some(session_id)) => {
             let mut s = setup_session(&state, session_id)?;
@@ -71,7 +76,10 @@ pub fn associate_software_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
                 u64::try_from(ctx.shared.limits().session_ttl.as_millis()).unwrap_or(u64::MAX),
             );
             let new_id = reissue(&mut state, session_id, s);
-            Ok(json!({"SecretCode": secret, "Session": new_id}))
+            Ok(AssociateOut {
+                secret_code: secret,
+                session: Some(new_id),
+            })
         }
         _ => Err(CognitoError::InvalidParameter(
             "Exactly one of AccessToken or Session must be provided".into(),
@@ -81,7 +89,7 @@ pub fn associate_software_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct VerifyIn {
+pub struct VerifyIn {
     access_token: Option<String>,
     session: Option<String>,
     user_code: Option<String>,
@@ -89,8 +97,7 @@ struct VerifyIn {
 
 /// API Reference: VerifySoftwareToken — a wrong code fails with
 /// EnableSoftwareTokenMFAException "Code mismatch and fail enable Software Token MFA".
-pub fn verify_software_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: VerifyIn = parse(input)?;
+pub fn verify_software_token(ctx: &Ctx<'_>, input: VerifyIn) -> Result<VerifyOut, CognitoError> {
     let code = req(&input.user_code, "userCode")?.to_string();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
         return Err(CognitoError::InvalidParameter(
@@ -123,7 +130,10 @@ pub fn verify_software_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
             user.totp_pending = None;
             user.modified_ms = now_ms();
             tracing::info!(pool = %c.pool_id, username = %user.username, "local cognito: software token verified");
-            Ok(json!({"Status": "SUCCESS"}))
+            Ok(VerifyOut {
+                status: "SUCCESS",
+                session: None,
+            })
         }
         (None, Some(session_id)) => {
             let mut s = setup_session(&state, session_id)?;
@@ -150,7 +160,10 @@ pub fn verify_software_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
             tracing::info!(pool = %s.pool_id, username = %user.username, "local cognito: software token verified (MFA setup)");
             s.setup_verified = true;
             let new_id = reissue(&mut state, session_id, s);
-            Ok(json!({"Status": "SUCCESS", "Session": new_id}))
+            Ok(VerifyOut {
+                status: "SUCCESS",
+                session: Some(new_id),
+            })
         }
         _ => Err(CognitoError::InvalidParameter(
             "Exactly one of AccessToken or Session must be provided".into(),
@@ -160,13 +173,13 @@ pub fn verify_software_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct MfaSettingsIn {
+pub struct MfaSettingsIn {
     enabled: Option<bool>,
     preferred_mfa: Option<bool>,
 }
 
 #[derive(Deserialize)]
-struct PreferenceIn {
+pub struct PreferenceIn {
     #[serde(rename = "AccessToken")]
     access_token: Option<String>,
     #[serde(rename = "SoftwareTokenMfaSettings")]
@@ -179,8 +192,7 @@ struct PreferenceIn {
 
 /// API Reference: SetUserMFAPreference (software token only; SMS and email
 /// MFA are not emulated and cannot be enabled).
-pub fn set_user_mfa_preference(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: PreferenceIn = parse(input)?;
+pub fn set_user_mfa_preference(ctx: &Ctx<'_>, input: PreferenceIn) -> Result<Empty, CognitoError> {
     let token = req(&input.access_token, "accessToken")?;
     if input.sms.as_ref().and_then(|s| s.enabled).unwrap_or(false) {
         return Err(CognitoError::InvalidParameter(
@@ -227,5 +239,5 @@ pub fn set_user_mfa_preference(ctx: &Ctx<'_>, input: Value) -> OpResult {
         user.modified_ms = now_ms();
     }
     tracing::info!(pool = %c.pool_id, username = %user.username, totp_enabled = user.totp_enabled, "local cognito: MFA preference set");
-    Ok(json!({}))
+    Ok(Empty {})
 }

@@ -5,8 +5,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac as _};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 use std::collections::BTreeMap;
@@ -18,13 +18,16 @@ use super::state::{
     AppClient, Challenge, Family, MfaMode, Pool, RefreshRecord, Session, State, User, now_ms,
 };
 use super::tokens;
+use shapes::{AuthOut, AuthenticationResult, CodeDeliveryDetails};
 
 pub mod admin;
 pub mod auth;
 pub mod mfa;
+pub mod pool_shapes;
 pub mod pools;
 pub mod reset;
 pub mod session_tokens;
+pub mod shapes;
 pub mod signup;
 
 /// What an operation sees.
@@ -35,48 +38,62 @@ pub struct Ctx<'a> {
     pub region: String,
 }
 
-pub type OpResult = Result<Value, CognitoError>;
-pub type OpFn = fn(&Ctx<'_>, Value) -> OpResult;
+/// An operation after type erasure, as the wire calls it: the request's
+/// JSON object in, the reply's JSON out.
+pub type OpFn = fn(&Ctx<'_>, Value) -> Result<Value, CognitoError>;
+
+/// Erases an operation `fn(&Ctx, Input) -> Result<Output, CognitoError>`:
+/// the input is deserialized into its type (a member of the wrong JSON type
+/// is a SerializationException) and the output serialized from its type.
+macro_rules! op {
+    ($f:path) => {
+        (|ctx: &Ctx<'_>, input: Value| reply($f(ctx, parse(input)?)?)) as OpFn
+    };
+}
+
+fn reply<T: Serialize>(out: T) -> Result<Value, CognitoError> {
+    serde_json::to_value(out).map_err(|e| CognitoError::Internal(format!("reply: {e}")))
+}
 
 /// The operation table: handler and whether it may change persisted state.
 pub fn lookup(op: &str) -> Option<(OpFn, bool)> {
     let entry: (OpFn, bool) = match op {
-        "CreateUserPool" => (pools::create_user_pool, true),
-        "DescribeUserPool" => (pools::describe_user_pool, false),
-        "DeleteUserPool" => (pools::delete_user_pool, true),
-        "ListUserPools" => (pools::list_user_pools, false),
-        "SetUserPoolMfaConfig" => (pools::set_user_pool_mfa_config, true),
-        "CreateUserPoolClient" => (pools::create_user_pool_client, true),
-        "DescribeUserPoolClient" => (pools::describe_user_pool_client, false),
-        "ListUserPoolClients" => (pools::list_user_pool_clients, false),
-        "CreateUserPoolDomain" => (pools::create_user_pool_domain, true),
-        "AdminCreateUser" => (admin::admin_create_user, true),
-        "AdminGetUser" => (admin::admin_get_user, false),
-        "AdminDeleteUser" => (admin::admin_delete_user, true),
-        "AdminSetUserPassword" => (admin::admin_set_user_password, true),
-        "AdminConfirmSignUp" => (admin::admin_confirm_sign_up, true),
-        "AdminDisableUser" => (admin::admin_disable_user, true),
-        "AdminEnableUser" => (admin::admin_enable_user, true),
-        "AdminResetUserPassword" => (admin::admin_reset_user_password, true),
-        "AdminUserGlobalSignOut" => (admin::admin_user_global_sign_out, true),
-        "AdminUpdateUserAttributes" => (admin::admin_update_user_attributes, true),
-        "AdminDeleteUserAttributes" => (admin::admin_delete_user_attributes, true),
-        "UpdateUserAttributes" => (session_tokens::update_user_attributes, true),
-        "UpdateUserPoolClient" => (pools::update_user_pool_client, true),
-        "SignUp" => (signup::sign_up, true),
-        "ConfirmSignUp" => (signup::confirm_sign_up, true),
-        "ResendConfirmationCode" => (signup::resend_confirmation_code, true),
-        "InitiateAuth" => (auth::initiate_auth, true),
-        "RespondToAuthChallenge" => (auth::respond_to_auth_challenge, true),
-        "AssociateSoftwareToken" => (mfa::associate_software_token, true),
-        "VerifySoftwareToken" => (mfa::verify_software_token, true),
-        "SetUserMFAPreference" => (mfa::set_user_mfa_preference, true),
-        "ForgotPassword" => (reset::forgot_password, true),
-        "ConfirmForgotPassword" => (reset::confirm_forgot_password, true),
-        "GetUser" => (session_tokens::get_user, false),
-        "GetTokensFromRefreshToken" => (session_tokens::get_tokens_from_refresh_token, true),
-        "GlobalSignOut" => (session_tokens::global_sign_out, true),
-        "RevokeToken" => (session_tokens::revoke_token, true),
+        "CreateUserPool" => (op!(pools::create_user_pool), true),
+        "DescribeUserPool" => (op!(pools::describe_user_pool), false),
+        "DeleteUserPool" => (op!(pools::delete_user_pool), true),
+        "ListUserPools" => (op!(pools::list_user_pools), false),
+        "SetUserPoolMfaConfig" => (op!(pools::set_user_pool_mfa_config), true),
+        "CreateUserPoolClient" => (op!(pools::create_user_pool_client), true),
+        "DescribeUserPoolClient" => (op!(pools::describe_user_pool_client), false),
+        "ListUserPoolClients" => (op!(pools::list_user_pool_clients), false),
+        "UpdateUserPoolClient" => (op!(pools::update_user_pool_client), true),
+        "CreateUserPoolDomain" => (op!(pools::create_user_pool_domain), true),
+        "AdminCreateUser" => (op!(admin::admin_create_user), true),
+        "AdminGetUser" => (op!(admin::admin_get_user), false),
+        "AdminDeleteUser" => (op!(admin::admin_delete_user), true),
+        "AdminSetUserPassword" => (op!(admin::admin_set_user_password), true),
+        "AdminConfirmSignUp" => (op!(admin::admin_confirm_sign_up), true),
+        "AdminDisableUser" => (op!(admin::admin_disable_user), true),
+        "AdminEnableUser" => (op!(admin::admin_enable_user), true),
+        "AdminResetUserPassword" => (op!(admin::admin_reset_user_password), true),
+        "AdminUserGlobalSignOut" => (op!(admin::admin_user_global_sign_out), true),
+        "AdminUpdateUserAttributes" => (op!(admin::admin_update_user_attributes), true),
+        "AdminDeleteUserAttributes" => (op!(admin::admin_delete_user_attributes), true),
+        "UpdateUserAttributes" => (op!(session_tokens::update_user_attributes), true),
+        "SignUp" => (op!(signup::sign_up), true),
+        "ConfirmSignUp" => (op!(signup::confirm_sign_up), true),
+        "ResendConfirmationCode" => (op!(signup::resend_confirmation_code), true),
+        "InitiateAuth" => (op!(auth::initiate_auth), true),
+        "RespondToAuthChallenge" => (op!(auth::respond_to_auth_challenge), true),
+        "AssociateSoftwareToken" => (op!(mfa::associate_software_token), true),
+        "VerifySoftwareToken" => (op!(mfa::verify_software_token), true),
+        "SetUserMFAPreference" => (op!(mfa::set_user_mfa_preference), true),
+        "ForgotPassword" => (op!(reset::forgot_password), true),
+        "ConfirmForgotPassword" => (op!(reset::confirm_forgot_password), true),
+        "GetUser" => (op!(session_tokens::get_user), false),
+        "GetTokensFromRefreshToken" => (op!(session_tokens::get_tokens_from_refresh_token), true),
+        "GlobalSignOut" => (op!(session_tokens::global_sign_out), true),
+        "RevokeToken" => (op!(session_tokens::revoke_token), true),
         _ => return None,
     };
     Some(entry)
@@ -266,23 +283,6 @@ pub fn check_writable(
     ))
 }
 
-/// `[{"Name":"sub",...}, ...]` for a user: every attribute (admin calls).
-pub fn attributes_out(user: &User) -> Vec<Value> {
-    readable_attributes_out(user, None)
-}
-
-/// As [`attributes_out`], limited to what `client` may read.
-pub fn readable_attributes_out(user: &User, client: Option<&AppClient>) -> Vec<Value> {
-    let mut out = vec![json!({"Name": "sub", "Value": user.sub})];
-    out.extend(
-        user.attributes
-            .iter()
-            .filter(|(k, _)| client.is_none_or(|c| c.can_read(k)))
-            .map(|(k, v)| json!({"Name": k, "Value": v})),
-    );
-    out
-}
-
 // ---------------------------------------------------------------- lookups
 
 pub fn pool<'a>(state: &'a State, pool_id: &str) -> Result<&'a Pool, CognitoError> {
@@ -463,7 +463,7 @@ pub fn issue_tokens(
     client_id: &str,
     user_key: &str,
     family: Option<&str>,
-) -> OpResult {
+) -> Result<AuthenticationResult, CognitoError> {
     let now = now_ms();
     let now_s = now / 1000;
     let pool = pool(state, pool_id)?;
@@ -574,21 +574,13 @@ pub fn issue_tokens(
         }
     }
 
-    let mut result = Map::new();
-    result.insert(
-        "AccessToken".into(),
-        json!(ctx.shared.keys.access.sign(&Value::Object(access))?),
-    );
-    result.insert("ExpiresIn".into(), json!(client.access_validity.secs()));
-    result.insert("TokenType".into(), json!("Bearer"));
-    result.insert(
-        "IdToken".into(),
-        json!(ctx.shared.keys.id.sign(&Value::Object(id))?),
-    );
-    if let Some(refresh) = new_refresh {
-        result.insert("RefreshToken".into(), json!(refresh));
-    }
-    Ok(Value::Object(result))
+    Ok(AuthenticationResult {
+        access_token: ctx.shared.keys.access.sign(&Value::Object(access))?,
+        expires_in: client.access_validity.secs(),
+        token_type: "Bearer",
+        id_token: ctx.shared.keys.id.sign(&Value::Object(id))?,
+        refresh_token: new_refresh,
+    })
 }
 
 /// Opens a challenge session and returns its id.
@@ -640,7 +632,7 @@ pub fn finish_sign_in(
     pool_id: &str,
     client_id: &str,
     key: &str,
-) -> OpResult {
+) -> Result<AuthOut, CognitoError> {
     let pool = pool(state, pool_id)?;
     let user = pool
         .users
@@ -655,34 +647,32 @@ pub fn finish_sign_in(
         MfaMode::Optional if has_totp && user.totp_enabled => Some(Challenge::SoftwareTokenMfa),
         MfaMode::Optional => None,
     };
-    match challenge {
-        None => {
-            tracing::info!(pool = %pool_id, username = %user.username, "local cognito: signed in");
-            let result = issue_tokens(ctx, state, pool_id, client_id, key, None)?;
-            Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
+    let Some(c) = challenge else {
+        tracing::info!(pool = %pool_id, username = %user.username, "local cognito: signed in");
+        return issue_tokens(ctx, state, pool_id, client_id, key, None).map(AuthOut::tokens);
+    };
+    let session = open_session(ctx, state, pool_id, client_id, &user, c);
+    let mut params = BTreeMap::from([("USER_ID_FOR_SRP", user.username.clone())]);
+    match c {
+        Challenge::SoftwareTokenMfa => {
+            params.insert("FRIENDLY_DEVICE_NAME", "TOTP device".to_owned());
         }
-        Some(c) => {
-            let session = open_session(ctx, state, pool_id, client_id, &user, c);
-            let params = match c {
-                Challenge::SoftwareTokenMfa => json!({
-                    "USER_ID_FOR_SRP": user.username,
-                    "FRIENDLY_DEVICE_NAME": "TOTP device",
-                }),
-                Challenge::MfaSetup => json!({
-                    "USER_ID_FOR_SRP": user.username,
-                    "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]",
-                }),
-                Challenge::NewPasswordRequired => json!({}),
-            };
-            Ok(
-                json!({"ChallengeName": c.wire(), "Session": session, "ChallengeParameters": params}),
-            )
+        Challenge::MfaSetup => {
+            params.insert("MFAS_CAN_SETUP", r#"["SOFTWARE_TOKEN_MFA"]"#.to_owned());
         }
+        Challenge::NewPasswordRequired => params.clear(),
     }
+    Ok(AuthOut::challenge(c.wire(), session, params))
 }
 
 /// "Sends" a code: the inbox, and the log (the only place a code is logged).
-pub fn deliver(state: &mut State, pool_id: &str, user: &User, kind: &str, code: &str) -> Value {
+pub fn deliver(
+    state: &mut State,
+    pool_id: &str,
+    user: &User,
+    kind: &str,
+    code: &str,
+) -> CodeDeliveryDetails {
     let email = user.email().unwrap_or_default().to_string();
     let destination = super::codes::mask_email(&email);
     tracing::info!(
@@ -701,15 +691,5 @@ pub fn deliver(state: &mut State, pool_id: &str, user: &User, kind: &str, code: 
         destination: email.clone(),
         sent_at_ms: now_ms(),
     });
-    super::codes::email_delivery(&email)
-}
-
-/// `UserMFASettingList` / `PreferredMfaSetting` members for a user.
-pub fn mfa_members(user: &User, out: &mut Map<String, Value>) {
-    if user.totp_secret.is_some() && user.totp_enabled {
-        out.insert("UserMFASettingList".into(), json!(["SOFTWARE_TOKEN_MFA"]));
-        if user.totp_preferred {
-            out.insert("PreferredMfaSetting".into(), json!("SOFTWARE_TOKEN_MFA"));
-        }
-    }
+    CodeDeliveryDetails::email(destination)
 }

@@ -3,19 +3,24 @@
 //! DescribeUserPoolClient, ListUserPoolClients, CreateUserPoolDomain.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
 
-use super::{Ctx, OpResult, STANDARD_ATTRIBUTES, parse, pool, pool_mut, req};
+use super::pool_shapes::{
+    CreateDomainOut, Enabled, ListUserPoolClientsOut, ListUserPoolsOut, MfaConfigOut,
+    UserPoolClientDescription, UserPoolClientOut, UserPoolClientType, UserPoolDescription,
+    UserPoolOut, UserPoolType,
+};
+use super::shapes::Empty;
+use super::{Ctx, STANDARD_ATTRIBUTES, pool, pool_mut, req};
 use crate::local_cognito::error::CognitoError;
+use crate::local_cognito::flows::{ExplicitAuthFlow, FlowProblem, parse_explicit_flows};
 use crate::local_cognito::password::PasswordPolicy;
 use crate::local_cognito::state::{
-    AppClient, EXPLICIT_AUTH_FLOWS, FlowProblem, MfaMode, Pool, TimeUnit, Validity,
-    check_auth_flows, epoch_secs, now_ms,
+    AppClient, MfaMode, Pool, TimeUnit, Validity, epoch_secs, now_ms,
 };
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct PasswordPolicyIn {
+pub struct PasswordPolicyIn {
     minimum_length: Option<u32>,
     require_uppercase: Option<bool>,
     require_lowercase: Option<bool>,
@@ -26,13 +31,13 @@ struct PasswordPolicyIn {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct PoliciesIn {
+pub struct PoliciesIn {
     password_policy: Option<PasswordPolicyIn>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct SchemaIn {
+pub struct SchemaIn {
     name: Option<String>,
     attribute_data_type: Option<String>,
     required: Option<bool>,
@@ -40,7 +45,7 @@ struct SchemaIn {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct CreateUserPoolIn {
+pub struct CreateUserPoolIn {
     pool_name: Option<String>,
     policies: Option<PoliciesIn>,
     mfa_configuration: Option<String>,
@@ -48,8 +53,10 @@ struct CreateUserPoolIn {
 }
 
 /// API Reference: CreateUserPool.
-pub fn create_user_pool(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: CreateUserPoolIn = parse(input)?;
+pub fn create_user_pool(
+    ctx: &Ctx<'_>,
+    input: CreateUserPoolIn,
+) -> Result<UserPoolOut, CognitoError> {
     let name = req(&input.pool_name, "poolName")?.to_string();
     let mfa = match input.mfa_configuration.as_deref() {
         None => MfaMode::Off,
@@ -119,87 +126,29 @@ pub fn create_user_pool(ctx: &Ctx<'_>, input: Value) -> OpResult {
         required_attributes: required,
         ..Pool::new(&id, &name, now)
     };
-    let out = pool_json(ctx, &pool);
+    let out = UserPoolType::of(&pool);
     state.pools.insert(id.clone(), pool);
     tracing::info!(pool = %id, "local cognito: pool created");
-    Ok(json!({"UserPool": out}))
-}
-
-fn pool_json(ctx: &Ctx<'_>, pool: &Pool) -> Value {
-    let p = &pool.password_policy;
-    let mut schema: Vec<Value> = STANDARD_ATTRIBUTES
-        .iter()
-        .map(|n| {
-            let data_type = match *n {
-                "email_verified" | "phone_number_verified" => "Boolean",
-                "updated_at" => "Number",
-                _ => "String",
-            };
-            json!({
-                "Name": n,
-                "AttributeDataType": data_type,
-                "DeveloperOnlyAttribute": false,
-                "Mutable": true,
-                "Required": pool.required_attributes.iter().any(|r| r == n),
-            })
-        })
-        .collect();
-    schema.insert(
-        0,
-        json!({"Name": "sub", "AttributeDataType": "String", "DeveloperOnlyAttribute": false, "Mutable": false, "Required": true}),
-    );
-    schema.extend(pool.custom_attributes.iter().map(|c| {
-        json!({"Name": format!("custom:{c}"), "AttributeDataType": "String", "DeveloperOnlyAttribute": false, "Mutable": true, "Required": false})
-    }));
-    let region = pool.id.split('_').next().unwrap_or("us-east-1");
-    let mut out = json!({
-        "Id": pool.id,
-        "Name": pool.name,
-        "Arn": format!("arn:aws:cognito-idp:{region}:000000000000:userpool/{}", pool.id),
-        "Status": "Enabled",
-        "Policies": {"PasswordPolicy": {
-            "MinimumLength": p.minimum_length,
-            "RequireUppercase": p.require_uppercase,
-            "RequireLowercase": p.require_lowercase,
-            "RequireNumbers": p.require_numbers,
-            "RequireSymbols": p.require_symbols,
-            "TemporaryPasswordValidityDays": p.temporary_password_validity_days,
-        }},
-        "DeletionProtection": "INACTIVE",
-        "MfaConfiguration": pool.mfa.wire(),
-        "SchemaAttributes": schema,
-        "AutoVerifiedAttributes": ["email"],
-        "UsernameConfiguration": {"CaseSensitive": false},
-        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": false, "UnusedAccountValidityDays": p.temporary_password_validity_days},
-        "EstimatedNumberOfUsers": pool.users.len(),
-        "CreationDate": epoch_secs(pool.created_ms),
-        "LastModifiedDate": epoch_secs(pool.modified_ms),
-        "UserPoolTier": "ESSENTIALS",
-    });
-    if let (Some(domain), Some(obj)) = (&pool.domain, out.as_object_mut()) {
-        obj.insert("Domain".into(), json!(domain));
-    }
-    let _ = ctx;
-    out
+    Ok(UserPoolOut { user_pool: out })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct PoolIdIn {
+pub struct PoolIdIn {
     user_pool_id: Option<String>,
 }
 
 /// API Reference: DescribeUserPool.
-pub fn describe_user_pool(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: PoolIdIn = parse(input)?;
+pub fn describe_user_pool(ctx: &Ctx<'_>, input: PoolIdIn) -> Result<UserPoolOut, CognitoError> {
     let id = req(&input.user_pool_id, "userPoolId")?;
     let state = ctx.shared.state();
-    Ok(json!({"UserPool": pool_json(ctx, pool(&state, id)?)}))
+    Ok(UserPoolOut {
+        user_pool: UserPoolType::of(pool(&state, id)?),
+    })
 }
 
 /// API Reference: DeleteUserPool. Tokens of the pool stop working with it.
-pub fn delete_user_pool(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: PoolIdIn = parse(input)?;
+pub fn delete_user_pool(ctx: &Ctx<'_>, input: PoolIdIn) -> Result<Empty, CognitoError> {
     let id = req(&input.user_pool_id, "userPoolId")?;
     let mut state = ctx.shared.state();
     state
@@ -210,12 +159,12 @@ pub fn delete_user_pool(ctx: &Ctx<'_>, input: Value) -> OpResult {
     state.refresh_tokens.retain(|_, r| r.pool_id != id);
     state.sessions.retain(|_, s| s.pool_id != id);
     tracing::info!(pool = %id, "local cognito: pool deleted");
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct ListIn {
+pub struct ListIn {
     user_pool_id: Option<String>,
     max_results: Option<i64>,
     next_token: Option<String>,
@@ -251,48 +200,46 @@ fn max_results(v: Option<i64>, required: bool) -> Result<usize, CognitoError> {
 }
 
 /// API Reference: ListUserPools (MaxResults is required).
-pub fn list_user_pools(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: ListIn = parse(input)?;
+pub fn list_user_pools(ctx: &Ctx<'_>, input: ListIn) -> Result<ListUserPoolsOut, CognitoError> {
     let max = max_results(input.max_results, true)?;
     let state = ctx.shared.state();
-    let all: Vec<Value> = state
+    let all: Vec<UserPoolDescription> = state
         .pools
         .values()
-        .map(|p| {
-            json!({
-                "Id": p.id,
-                "Name": p.name,
-                "Status": "Enabled",
-                "CreationDate": epoch_secs(p.created_ms),
-                "LastModifiedDate": epoch_secs(p.modified_ms),
-            })
+        .map(|p| UserPoolDescription {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            status: "Enabled",
+            creation_date: epoch_secs(p.created_ms),
+            last_modified_date: epoch_secs(p.modified_ms),
         })
         .collect();
-    let (items, next) = page(&all, max, input.next_token.as_deref())?;
-    let mut out = json!({"UserPools": items});
-    if let (Some(n), Some(o)) = (next, out.as_object_mut()) {
-        o.insert("NextToken".into(), json!(n));
-    }
-    Ok(out)
+    let (user_pools, next_token) = page(&all, max, input.next_token.as_deref())?;
+    Ok(ListUserPoolsOut {
+        user_pools,
+        next_token,
+    })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct EnabledIn {
+pub struct EnabledIn {
     enabled: Option<bool>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct SetMfaIn {
+pub struct SetMfaIn {
     user_pool_id: Option<String>,
     mfa_configuration: Option<String>,
     software_token_mfa_configuration: Option<EnabledIn>,
 }
 
 /// API Reference: SetUserPoolMfaConfig.
-pub fn set_user_pool_mfa_config(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: SetMfaIn = parse(input)?;
+pub fn set_user_pool_mfa_config(
+    ctx: &Ctx<'_>,
+    input: SetMfaIn,
+) -> Result<MfaConfigOut, CognitoError> {
     let id = req(&input.user_pool_id, "userPoolId")?;
     let mut state = ctx.shared.state();
     let pool = pool_mut(&mut state, id)?;
@@ -315,15 +262,15 @@ pub fn set_user_pool_mfa_config(ctx: &Ctx<'_>, input: Value) -> OpResult {
     pool.mfa = mfa;
     pool.software_token_mfa = totp;
     pool.modified_ms = now_ms();
-    Ok(json!({
-        "MfaConfiguration": mfa.wire(),
-        "SoftwareTokenMfaConfiguration": {"Enabled": totp},
-    }))
+    Ok(MfaConfigOut {
+        mfa_configuration: mfa.wire(),
+        software_token_mfa_configuration: Enabled { enabled: totp },
+    })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct UnitsIn {
+pub struct UnitsIn {
     access_token: Option<String>,
     id_token: Option<String>,
     refresh_token: Option<String>,
@@ -331,14 +278,14 @@ struct UnitsIn {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RotationIn {
+pub struct RotationIn {
     feature: Option<String>,
     retry_grace_period_seconds: Option<i64>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct CreateClientIn {
+pub struct CreateClientIn {
     user_pool_id: Option<String>,
     client_name: Option<String>,
     generate_secret: Option<bool>,
@@ -348,7 +295,7 @@ struct CreateClientIn {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct UpdateClientIn {
+pub struct UpdateClientIn {
     user_pool_id: Option<String>,
     client_id: Option<String>,
     client_name: Option<String>,
@@ -359,7 +306,7 @@ struct UpdateClientIn {
 /// The settings CreateUserPoolClient and UpdateUserPoolClient share.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct ClientSettingsIn {
+pub struct ClientSettingsIn {
     refresh_token_validity: Option<i64>,
     access_token_validity: Option<i64>,
     id_token_validity: Option<i64>,
@@ -370,16 +317,6 @@ struct ClientSettingsIn {
     refresh_token_rotation: Option<RotationIn>,
     read_attributes: Option<Vec<String>>,
     write_attributes: Option<Vec<String>>,
-}
-
-/// Cognito always keeps ALLOW_REFRESH_TOKEN_AUTH in a client's ALLOW_ flows
-/// (it adds it when a request omits it; the console cannot untick it).
-pub fn with_refresh_flow(mut flows: Vec<String>) -> Vec<String> {
-    let modern = flows.iter().any(|f| f.starts_with("ALLOW_"));
-    if modern && !flows.iter().any(|f| f == "ALLOW_REFRESH_TOKEN_AUTH") {
-        flows.push("ALLOW_REFRESH_TOKEN_AUTH".into());
-    }
-    flows
 }
 
 fn unit(v: Option<&str>, default: TimeUnit) -> Result<TimeUnit, CognitoError> {
@@ -440,7 +377,7 @@ fn validity(
 
 /// A client's settings, validated, with the defaults the API applies.
 struct ClientSettings {
-    flows: Vec<String>,
+    flows: Vec<ExplicitAuthFlow>,
     access: Validity,
     id: Validity,
     refresh: Validity,
@@ -530,33 +467,29 @@ fn client_settings(pool: &Pool, input: ClientSettingsIn) -> Result<ClientSetting
             "Refresh token validity must be greater than access and id token validity.".into(),
         ));
     }
-    let flows = match input.explicit_auth_flows {
-        None => vec![
-            "ALLOW_REFRESH_TOKEN_AUTH".to_string(),
-            "ALLOW_CUSTOM_AUTH".to_string(),
-            "ALLOW_USER_SRP_AUTH".to_string(),
-        ],
-        Some(f) => f,
-    };
-    match check_auth_flows(&flows) {
-        Ok(()) => {}
-        Err(FlowProblem::Unknown(f)) => {
+    let flows = match input
+        .explicit_auth_flows
+        .as_deref()
+        .map(parse_explicit_flows)
+    {
+        None => ExplicitAuthFlow::DEFAULT.to_vec(),
+        Some(Ok(flows)) => flows,
+        Some(Err(FlowProblem::Unknown(f))) => {
             return Err(CognitoError::constraint(
                 Some(&format!("[{f}]")),
                 "explicitAuthFlows",
                 format_args!(
                     "Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
-                    EXPLICIT_AUTH_FLOWS.join(", ")
+                    ExplicitAuthFlow::ALL.map(ExplicitAuthFlow::wire).join(", ")
                 ),
             ));
         }
-        Err(FlowProblem::Mixed) => {
+        Some(Err(FlowProblem::Mixed)) => {
             return Err(CognitoError::InvalidParameter(
                 "Legacy auth flow values cannot be combined with ALLOW_ prefixed values.".into(),
             ));
         }
-    }
-    let flows = with_refresh_flow(flows);
+    };
     let prevent = match input.prevent_user_existence_errors.as_deref() {
         None | Some("LEGACY") => false,
         Some("ENABLED") => true,
@@ -607,8 +540,10 @@ fn client_settings(pool: &Pool, input: ClientSettingsIn) -> Result<ClientSetting
 }
 
 /// API Reference: CreateUserPoolClient.
-pub fn create_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: CreateClientIn = parse(input)?;
+pub fn create_user_pool_client(
+    ctx: &Ctx<'_>,
+    input: CreateClientIn,
+) -> Result<UserPoolClientOut, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?.to_string();
     let name = req(&input.client_name, "clientName")?.to_string();
     let now = now_ms();
@@ -625,17 +560,21 @@ pub fn create_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
         .then(super::super::ids::client_secret);
     let mut client = AppClient::new(&client_id, &name, secret, now);
     settings.apply_to(&mut client);
-    let out = client_json(&pool_id, &client);
+    let out = UserPoolClientType::of(&pool_id, &client);
     pool.clients.insert(client_id.clone(), client);
     tracing::info!(pool = %pool_id, client = %client_id, "local cognito: app client created");
-    Ok(json!({"UserPoolClient": out}))
+    Ok(UserPoolClientOut {
+        user_pool_client: out,
+    })
 }
 
 /// API Reference: UpdateUserPoolClient — as in Cognito, every setting the
 /// request leaves out returns to its default (read the client first and send
 /// it back whole to change one thing); the name, id and secret stay.
-pub fn update_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: UpdateClientIn = parse(input)?;
+pub fn update_user_pool_client(
+    ctx: &Ctx<'_>,
+    input: UpdateClientIn,
+) -> Result<UserPoolClientOut, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?.to_string();
     let client_id = req(&input.client_id, "clientId")?.to_string();
     let mut state = ctx.shared.state();
@@ -650,61 +589,25 @@ pub fn update_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
     }
     settings.apply_to(client);
     client.modified_ms = now_ms();
-    let out = client_json(&pool_id, client);
+    let out = UserPoolClientType::of(&pool_id, client);
     tracing::info!(pool = %pool_id, client = %client_id, "local cognito: app client updated");
-    Ok(json!({"UserPoolClient": out}))
-}
-
-fn client_json(pool_id: &str, c: &AppClient) -> Value {
-    let mut out = json!({
-        "UserPoolId": pool_id,
-        "ClientName": c.name,
-        "ClientId": c.id,
-        "CreationDate": epoch_secs(c.created_ms),
-        "LastModifiedDate": epoch_secs(c.modified_ms),
-        "RefreshTokenValidity": c.refresh_validity.value,
-        "AccessTokenValidity": c.access_validity.value,
-        "IdTokenValidity": c.id_validity.value,
-        "TokenValidityUnits": {
-            "AccessToken": c.access_validity.unit.wire(),
-            "IdToken": c.id_validity.unit.wire(),
-            "RefreshToken": c.refresh_validity.unit.wire(),
-        },
-        "ExplicitAuthFlows": c.explicit_auth_flows,
-        "AllowedOAuthFlowsUserPoolClient": false,
-        "PreventUserExistenceErrors": if c.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" },
-        "EnableTokenRevocation": c.enable_token_revocation,
-        "EnablePropagateAdditionalUserContextData": false,
-        "AuthSessionValidity": 3,
-        "RefreshTokenRotation": {
-            "Feature": if c.refresh_token_rotation { "ENABLED" } else { "DISABLED" },
-            "RetryGracePeriodSeconds": c.retry_grace_period_secs,
-        },
-    });
-    if let Some(o) = out.as_object_mut() {
-        if let Some(secret) = &c.secret {
-            o.insert("ClientSecret".into(), json!(secret));
-        }
-        if !c.read_attributes.is_empty() {
-            o.insert("ReadAttributes".into(), json!(c.read_attributes));
-        }
-        if !c.write_attributes.is_empty() {
-            o.insert("WriteAttributes".into(), json!(c.write_attributes));
-        }
-    }
-    out
+    Ok(UserPoolClientOut {
+        user_pool_client: out,
+    })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct ClientIdIn {
+pub struct ClientIdIn {
     user_pool_id: Option<String>,
     client_id: Option<String>,
 }
 
 /// API Reference: DescribeUserPoolClient.
-pub fn describe_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: ClientIdIn = parse(input)?;
+pub fn describe_user_pool_client(
+    ctx: &Ctx<'_>,
+    input: ClientIdIn,
+) -> Result<UserPoolClientOut, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let client_id = req(&input.client_id, "clientId")?;
     let state = ctx.shared.state();
@@ -712,38 +615,47 @@ pub fn describe_user_pool_client(ctx: &Ctx<'_>, input: Value) -> OpResult {
         .clients
         .get(client_id)
         .ok_or_else(|| CognitoError::client_not_found(client_id))?;
-    Ok(json!({"UserPoolClient": client_json(pool_id, client)}))
+    Ok(UserPoolClientOut {
+        user_pool_client: UserPoolClientType::of(pool_id, client),
+    })
 }
 
 /// API Reference: ListUserPoolClients.
-pub fn list_user_pool_clients(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: ListIn = parse(input)?;
+pub fn list_user_pool_clients(
+    ctx: &Ctx<'_>,
+    input: ListIn,
+) -> Result<ListUserPoolClientsOut, CognitoError> {
     let pool_id = req(&input.user_pool_id, "userPoolId")?;
     let max = max_results(input.max_results, false)?;
     let state = ctx.shared.state();
-    let all: Vec<Value> = pool(&state, pool_id)?
+    let all: Vec<UserPoolClientDescription> = pool(&state, pool_id)?
         .clients
         .values()
-        .map(|c| json!({"ClientId": c.id, "UserPoolId": pool_id, "ClientName": c.name}))
+        .map(|c| UserPoolClientDescription {
+            client_id: c.id.clone(),
+            user_pool_id: pool_id.to_owned(),
+            client_name: c.name.clone(),
+        })
         .collect();
-    let (items, next) = page(&all, max, input.next_token.as_deref())?;
-    let mut out = json!({"UserPoolClients": items});
-    if let (Some(n), Some(o)) = (next, out.as_object_mut()) {
-        o.insert("NextToken".into(), json!(n));
-    }
-    Ok(out)
+    let (user_pool_clients, next_token) = page(&all, max, input.next_token.as_deref())?;
+    Ok(ListUserPoolClientsOut {
+        user_pool_clients,
+        next_token,
+    })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct DomainIn {
+pub struct DomainIn {
     domain: Option<String>,
     user_pool_id: Option<String>,
 }
 
 /// API Reference: CreateUserPoolDomain (prefix domains; unique across pools).
-pub fn create_user_pool_domain(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: DomainIn = parse(input)?;
+pub fn create_user_pool_domain(
+    ctx: &Ctx<'_>,
+    input: DomainIn,
+) -> Result<CreateDomainOut, CognitoError> {
     let domain = req(&input.domain, "domain")?.to_string();
     let pool_id = req(&input.user_pool_id, "userPoolId")?.to_string();
     if !domain
@@ -774,5 +686,7 @@ pub fn create_user_pool_domain(ctx: &Ctx<'_>, input: Value) -> OpResult {
     }
     pool.domain = Some(domain);
     pool.modified_ms = now_ms();
-    Ok(json!({"ManagedLoginVersion": 1}))
+    Ok(CreateDomainOut {
+        managed_login_version: 1,
+    })
 }

@@ -1,10 +1,10 @@
 //! Self-service password reset: ForgotPassword and ConfirmForgotPassword.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
 
+use super::shapes::{DeliveryOut, Empty};
 use super::signup::fake_delivery;
-use super::{Ctx, OpResult, check_secret_hash, client, deliver, parse, pool_mut, req, user_key};
+use super::{Ctx, check_secret_hash, client, deliver, pool_mut, req, user_key};
 use crate::local_cognito::codes::{self, PendingCode};
 use crate::local_cognito::error::CognitoError;
 use crate::local_cognito::password::PasswordHash;
@@ -12,7 +12,7 @@ use crate::local_cognito::state::{UserStatus, now_ms};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct ForgotIn {
+pub struct ForgotIn {
     client_id: Option<String>,
     secret_hash: Option<String>,
     username: Option<String>,
@@ -20,8 +20,7 @@ struct ForgotIn {
 
 /// API Reference: ForgotPassword — with PreventUserExistenceErrors an unknown
 /// user gets a plausible CodeDeliveryDetails and nothing is sent.
-pub fn forgot_password(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: ForgotIn = parse(input)?;
+pub fn forgot_password(ctx: &Ctx<'_>, input: ForgotIn) -> Result<DeliveryOut, CognitoError> {
     let client_id = req(&input.client_id, "clientId")?;
     let username = req(&input.username, "username")?.to_string();
     let ttl = u64::try_from(ctx.shared.limits().code_ttl.as_millis()).unwrap_or(u64::MAX);
@@ -32,7 +31,9 @@ pub fn forgot_password(ctx: &Ctx<'_>, input: Value) -> OpResult {
     let Some(user) = pool.users.get_mut(&user_key(&username)) else {
         tracing::info!(pool = %pool_id, "local cognito: password reset for an unknown user");
         return if client.prevent_user_existence_errors {
-            Ok(json!({"CodeDeliveryDetails": fake_delivery(&username)}))
+            Ok(DeliveryOut {
+                code_delivery_details: fake_delivery(&username),
+            })
         } else {
             Err(CognitoError::UserNotFound(
                 "Username/client id combination not found.".into(),
@@ -56,12 +57,14 @@ pub fn forgot_password(ctx: &Ctx<'_>, input: Value) -> OpResult {
     user.reset_code = Some(code.clone());
     let user = user.clone();
     let delivery = deliver(&mut state, &pool_id, &user, "forgot_password", &code.code);
-    Ok(json!({"CodeDeliveryDetails": delivery}))
+    Ok(DeliveryOut {
+        code_delivery_details: delivery,
+    })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct ConfirmForgotIn {
+pub struct ConfirmForgotIn {
     client_id: Option<String>,
     secret_hash: Option<String>,
     username: Option<String>,
@@ -71,8 +74,10 @@ struct ConfirmForgotIn {
 
 /// API Reference: ConfirmForgotPassword — single-use code; CodeMismatch vs
 /// ExpiredCode; the new password must meet the policy.
-pub fn confirm_forgot_password(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: ConfirmForgotIn = parse(input)?;
+pub fn confirm_forgot_password(
+    ctx: &Ctx<'_>,
+    input: ConfirmForgotIn,
+) -> Result<Empty, CognitoError> {
     let client_id = req(&input.client_id, "clientId")?;
     let username = req(&input.username, "username")?.to_string();
     let code = req(&input.confirmation_code, "confirmationCode")?.to_string();
@@ -103,5 +108,5 @@ pub fn confirm_forgot_password(ctx: &Ctx<'_>, input: Value) -> OpResult {
     user.locked_until_ms = None;
     user.modified_ms = now_ms();
     tracing::info!(pool = %pool_id, username = %user.username, "local cognito: password reset confirmed");
-    Ok(json!({}))
+    Ok(Empty {})
 }

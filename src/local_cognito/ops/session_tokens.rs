@@ -3,27 +3,28 @@
 //! GlobalSignOut and RevokeToken.
 
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use super::auth::{refresh_user, usable_refresh_token};
+use super::shapes::{Empty, GetUserOut, MfaSettings, RefreshOut, UpdateAttributesOut, attributes};
 use super::{
-    AttributeIn, Ctx, OpResult, apply_attributes, attributes_in, caller, check_writable, client,
-    client_secret_matches, issue_tokens, mfa_members, parse, pool, pool_mut,
-    readable_attributes_out, req, sign_out_everywhere, validate_attributes,
+    AttributeIn, Ctx, apply_attributes, attributes_in, caller, check_writable, client,
+    client_secret_matches, issue_tokens, pool, pool_mut, req, sign_out_everywhere,
+    validate_attributes,
 };
 use crate::local_cognito::error::CognitoError;
+use crate::local_cognito::flows::ExplicitAuthFlow;
 use crate::local_cognito::state::{RefreshRecord, now_ms};
 use crate::local_cognito::tokens;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct AccessTokenIn {
+pub struct AccessTokenIn {
     access_token: Option<String>,
 }
 
 /// API Reference: GetUser.
-pub fn get_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: AccessTokenIn = parse(input)?;
+pub fn get_user(ctx: &Ctx<'_>, input: AccessTokenIn) -> Result<GetUserOut, CognitoError> {
     let token = req(&input.access_token, "accessToken")?;
     let state = ctx.shared.state();
     let c = caller(ctx, &state, token)?;
@@ -34,19 +35,16 @@ pub fn get_user(ctx: &Ctx<'_>, input: Value) -> OpResult {
         .ok_or_else(CognitoError::user_does_not_exist)?;
     // Only what the token's app client may read (ReadAttributes).
     let client = pool.clients.get(c.client_id());
-    let mut out = Map::new();
-    out.insert("Username".into(), json!(user.username));
-    out.insert(
-        "UserAttributes".into(),
-        json!(readable_attributes_out(user, client)),
-    );
-    mfa_members(user, &mut out);
-    Ok(Value::Object(out))
+    Ok(GetUserOut {
+        username: user.username.clone(),
+        user_attributes: attributes(user, client),
+        mfa: MfaSettings::of(user),
+    })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct UpdateAttributesIn {
+pub struct UpdateAttributesIn {
     access_token: Option<String>,
     user_attributes: Option<Vec<AttributeIn>>,
 }
@@ -57,8 +55,10 @@ struct UpdateAttributesIn {
 /// attribute out of them stops users from moving themselves to another
 /// tenant. (No verification code is sent for a changed email; it is
 /// marked unverified.)
-pub fn update_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: UpdateAttributesIn = parse(input)?;
+pub fn update_user_attributes(
+    ctx: &Ctx<'_>,
+    input: UpdateAttributesIn,
+) -> Result<UpdateAttributesOut, CognitoError> {
     let token = req(&input.access_token, "accessToken")?;
     if input.user_attributes.is_none() {
         return Err(CognitoError::missing_member("userAttributes"));
@@ -87,13 +87,14 @@ pub fn update_user_attributes(ctx: &Ctx<'_>, input: Value) -> OpResult {
         .ok_or_else(CognitoError::user_does_not_exist)?;
     apply_attributes(user, attrs);
     tracing::info!(pool = %c.pool_id, user_key = %c.user_key, "local cognito: attributes updated by the user");
-    Ok(json!({"CodeDeliveryDetailsList": []}))
+    Ok(UpdateAttributesOut {
+        code_delivery_details_list: Vec::new(),
+    })
 }
 
 /// API Reference: GlobalSignOut — revokes the caller's refresh tokens and
 /// every access/id token issued before the call.
-pub fn global_sign_out(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: AccessTokenIn = parse(input)?;
+pub fn global_sign_out(ctx: &Ctx<'_>, input: AccessTokenIn) -> Result<Empty, CognitoError> {
     let token = req(&input.access_token, "accessToken")?;
     let mut state = ctx.shared.state();
     let c = caller(ctx, &state, token)?;
@@ -105,12 +106,12 @@ pub fn global_sign_out(ctx: &Ctx<'_>, input: Value) -> OpResult {
         .to_string();
     let n = sign_out_everywhere(&mut state, &c.pool_id, &sub);
     tracing::info!(pool = %c.pool_id, user_key = %c.user_key, sessions = n, "local cognito: global sign-out");
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RefreshIn {
+pub struct RefreshIn {
     refresh_token: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
@@ -119,8 +120,10 @@ struct RefreshIn {
 /// API Reference: GetTokensFromRefreshToken. With rotation enabled on the
 /// client it returns a new refresh token; the old one keeps working for
 /// RetryGracePeriodSeconds, then fails with RefreshTokenReuseException.
-pub fn get_tokens_from_refresh_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: RefreshIn = parse(input)?;
+pub fn get_tokens_from_refresh_token(
+    ctx: &Ctx<'_>,
+    input: RefreshIn,
+) -> Result<RefreshOut, CognitoError> {
     let token = req(&input.refresh_token, "refreshToken")?;
     let client_id = req(&input.client_id, "clientId")?;
     let mut state = ctx.shared.state();
@@ -130,7 +133,7 @@ pub fn get_tokens_from_refresh_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
             "Unable to verify secret hash for client {client_id}"
         )));
     }
-    if !client.allows("ALLOW_REFRESH_TOKEN_AUTH") {
+    if !client.allows(ExplicitAuthFlow::AllowRefreshTokenAuth) {
         return Err(CognitoError::InvalidParameter(
             "REFRESH_TOKEN_AUTH flow not enabled for this client".into(),
         ));
@@ -173,17 +176,17 @@ pub fn get_tokens_from_refresh_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
         if let Some(f) = state.families.get_mut(&record.origin_jti) {
             f.expires_ms = f.expires_ms.max(expires_ms);
         }
-        if let Some(o) = result.as_object_mut() {
-            o.insert("RefreshToken".into(), json!(new_token));
-        }
+        result.refresh_token = Some(new_token);
     }
     tracing::info!(pool = %record.pool_id, username = %username, rotated = client.refresh_token_rotation, "local cognito: tokens refreshed");
-    Ok(json!({"AuthenticationResult": result}))
+    Ok(RefreshOut {
+        authentication_result: result,
+    })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct RevokeIn {
+pub struct RevokeIn {
     token: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
@@ -192,8 +195,7 @@ struct RevokeIn {
 /// API Reference: RevokeToken — revokes a refresh token and every access
 /// token minted from it (the whole `origin_jti` family). Access or id tokens
 /// are UnsupportedTokenTypeException; a client with a secret must send it.
-pub fn revoke_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: RevokeIn = parse(input)?;
+pub fn revoke_token(ctx: &Ctx<'_>, input: RevokeIn) -> Result<Empty, CognitoError> {
     let token = req(&input.token, "token")?;
     let client_id = req(&input.client_id, "clientId")?;
     let mut state = ctx.shared.state();
@@ -216,7 +218,7 @@ pub fn revoke_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
     let hash = tokens::hash_token(token);
     let Some(record) = state.refresh_tokens.get(&hash).cloned() else {
         // RFC 7009 §2.2: an invalid or already revoked token is not an error.
-        return Ok(json!({}));
+        return Ok(Empty {});
     };
     if record.client_id != client_id {
         return Err(CognitoError::Unauthorized(
@@ -227,5 +229,5 @@ pub fn revoke_token(ctx: &Ctx<'_>, input: Value) -> OpResult {
         f.revoked = true;
     }
     tracing::info!(pool = %record.pool_id, "local cognito: refresh token revoked");
-    Ok(json!({}))
+    Ok(Empty {})
 }

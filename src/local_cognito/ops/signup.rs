@@ -1,11 +1,11 @@
 //! Self-service sign-up: SignUp, ConfirmSignUp, ResendConfirmationCode.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
 
+use super::shapes::{CodeDeliveryDetails, DeliveryOut, Empty, SignUpOut};
 use super::{
-    AttributeIn, Ctx, OpResult, attributes_in, check_secret_hash, check_writable, client, deliver,
-    parse, pool_mut, req, user_key, validate_attributes,
+    AttributeIn, Ctx, attributes_in, check_secret_hash, check_writable, client, deliver, pool_mut,
+    req, user_key, validate_attributes,
 };
 use crate::local_cognito::codes::{self, PendingCode};
 use crate::local_cognito::error::CognitoError;
@@ -27,9 +27,9 @@ pub fn check_username(username: &str) -> Result<(), CognitoError> {
 
 /// A plausible CodeDeliveryDetails for an unknown user, so responses do not
 /// reveal whether the user exists (PreventUserExistenceErrors = ENABLED).
-pub fn fake_delivery(username: &str) -> Value {
+pub fn fake_delivery(username: &str) -> CodeDeliveryDetails {
     let first = username.chars().next().unwrap_or('u');
-    json!({"Destination": format!("{first}***@e***"), "DeliveryMedium": "EMAIL", "AttributeName": "email"})
+    CodeDeliveryDetails::email(format!("{first}***@e***"))
 }
 
 fn code_ttl_ms(ctx: &Ctx<'_>) -> u64 {
@@ -38,7 +38,7 @@ fn code_ttl_ms(ctx: &Ctx<'_>) -> u64 {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct SignUpIn {
+pub struct SignUpIn {
     client_id: Option<String>,
     secret_hash: Option<String>,
     username: Option<String>,
@@ -47,8 +47,7 @@ struct SignUpIn {
 }
 
 /// API Reference: SignUp.
-pub fn sign_up(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: SignUpIn = parse(input)?;
+pub fn sign_up(ctx: &Ctx<'_>, input: SignUpIn) -> Result<SignUpOut, CognitoError> {
     let client_id = req(&input.client_id, "clientId")?;
     let username = req(&input.username, "username")?.to_string();
     let password = req(&input.password, "password")?.to_string();
@@ -89,19 +88,17 @@ pub fn sign_up(ctx: &Ctx<'_>, input: Value) -> OpResult {
     user.signup_code.clone_from(&code);
     pool.users.insert(key, user.clone());
     tracing::info!(pool = %pool_id, username = %username, "local cognito: user signed up");
-    let mut out = json!({"UserConfirmed": false, "UserSub": sub});
-    if let Some(code) = code {
-        let delivery = deliver(&mut state, &pool_id, &user, "signup", &code.code);
-        if let Some(o) = out.as_object_mut() {
-            o.insert("CodeDeliveryDetails".into(), delivery);
-        }
-    }
-    Ok(out)
+    let delivery = code.map(|code| deliver(&mut state, &pool_id, &user, "signup", &code.code));
+    Ok(SignUpOut {
+        user_confirmed: false,
+        user_sub: sub,
+        code_delivery_details: delivery,
+    })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct ConfirmIn {
+pub struct ConfirmIn {
     client_id: Option<String>,
     secret_hash: Option<String>,
     username: Option<String>,
@@ -110,8 +107,7 @@ struct ConfirmIn {
 
 /// API Reference: ConfirmSignUp — single-use code; CodeMismatchException for a
 /// wrong code, ExpiredCodeException for an expired one.
-pub fn confirm_sign_up(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: ConfirmIn = parse(input)?;
+pub fn confirm_sign_up(ctx: &Ctx<'_>, input: ConfirmIn) -> Result<Empty, CognitoError> {
     let client_id = req(&input.client_id, "clientId")?;
     let username = req(&input.username, "username")?.to_string();
     let code = req(&input.confirmation_code, "confirmationCode")?.to_string();
@@ -139,20 +135,22 @@ pub fn confirm_sign_up(ctx: &Ctx<'_>, input: Value) -> OpResult {
         .insert("email_verified".into(), "true".into());
     user.modified_ms = now_ms();
     tracing::info!(pool = %pool_id, username = %user.username, "local cognito: sign-up confirmed");
-    Ok(json!({}))
+    Ok(Empty {})
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct ResendIn {
+pub struct ResendIn {
     client_id: Option<String>,
     secret_hash: Option<String>,
     username: Option<String>,
 }
 
 /// API Reference: ResendConfirmationCode — a new code replaces the old one.
-pub fn resend_confirmation_code(ctx: &Ctx<'_>, input: Value) -> OpResult {
-    let input: ResendIn = parse(input)?;
+pub fn resend_confirmation_code(
+    ctx: &Ctx<'_>,
+    input: ResendIn,
+) -> Result<DeliveryOut, CognitoError> {
     let client_id = req(&input.client_id, "clientId")?;
     let username = req(&input.username, "username")?.to_string();
     let ttl = code_ttl_ms(ctx);
@@ -162,7 +160,9 @@ pub fn resend_confirmation_code(ctx: &Ctx<'_>, input: Value) -> OpResult {
     let pool = pool_mut(&mut state, &pool_id)?;
     let Some(user) = pool.users.get_mut(&user_key(&username)) else {
         return if client.prevent_user_existence_errors {
-            Ok(json!({"CodeDeliveryDetails": fake_delivery(&username)}))
+            Ok(DeliveryOut {
+                code_delivery_details: fake_delivery(&username),
+            })
         } else {
             Err(CognitoError::UserNotFound(
                 "Username/client id combination not found.".into(),
@@ -183,5 +183,7 @@ pub fn resend_confirmation_code(ctx: &Ctx<'_>, input: Value) -> OpResult {
     user.signup_code = Some(code.clone());
     let user = user.clone();
     let delivery = deliver(&mut state, &pool_id, &user, "resend", &code.code);
-    Ok(json!({"CodeDeliveryDetails": delivery}))
+    Ok(DeliveryOut {
+        code_delivery_details: delivery,
+    })
 }
