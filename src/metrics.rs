@@ -2,9 +2,9 @@
 //! one process, as in the tests, do not mix their numbers), recorded always
 //! (a few atomic operations) by the adapters and the edge middleware. The
 //! listener that serves them (`BFF_METRICS_LISTEN`, `GET /metrics`) is
-//! `http::metrics`. The one web type here is axum's `MatchedPath`, kept as
-//! the route label because it shares the route template's `Arc` (labelling
-//! a request allocates nothing).
+//! `http::metrics`. No web types here: the route label is a shared string
+//! the web layer hands in (`http::route_names`), so labelling a request
+//! allocates nothing.
 //!
 //! Series (labels are bounded: routes are matched route templates, never raw
 //! paths; operations are the SDK's operation names):
@@ -22,7 +22,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use axum::extract::MatchedPath;
+use std::sync::Arc;
+
 use http::StatusCode;
 use prometheus_client::encoding::prometheus_text::encode;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
@@ -38,14 +39,14 @@ struct RequestLabels {
     status: u16,
 }
 
-/// A matched route template, shared with the request's `MatchedPath` (an
-/// `Arc` inside): labelling a request costs no allocation.
+/// A matched route template, shared (an `Arc`): labelling a request costs
+/// no allocation.
 #[derive(Clone, Debug)]
-struct RouteLabel(Option<MatchedPath>);
+struct RouteLabel(Option<Arc<str>>);
 
 impl RouteLabel {
     fn as_str(&self) -> &str {
-        self.0.as_ref().map_or("unmatched", MatchedPath::as_str)
+        self.0.as_deref().unwrap_or("unmatched")
     }
 }
 
@@ -178,12 +179,7 @@ impl Metrics {
 
     /// One answered HTTP request; `route` is the matched route template
     /// (`None`: no route matched, labelled `unmatched`).
-    pub fn http_request(
-        &self,
-        route: Option<MatchedPath>,
-        method: &http::Method,
-        status: StatusCode,
-    ) {
+    pub fn http_request(&self, route: Option<Arc<str>>, method: &http::Method, status: StatusCode) {
         self.requests
             .get_or_create(&RequestLabels {
                 route: RouteLabel(route),
@@ -258,8 +254,7 @@ mod tests {
     #[test]
     fn every_series_is_rendered_with_its_labels() {
         let m = Metrics::new();
-        // Matched routes (a `MatchedPath` only axum makes) are covered by
-        // the integration tests.
+        m.http_request(Some("/api/me".into()), &http::Method::GET, StatusCode::OK);
         m.http_request(None, &http::Method::POST, StatusCode::OK);
         m.http_request(
             None,
@@ -272,6 +267,7 @@ mod tests {
         m.refresh_joined();
         let text = m.render();
         for expected in [
+            r#"bff_http_requests_total{route="/api/me",method="GET",status="200"} 1"#,
             r#"bff_http_requests_total{route="unmatched",method="POST",status="200"} 1"#,
             r#"bff_http_requests_total{route="unmatched",method="other",status="404"} 1"#,
             r#"bff_cognito_request_duration_seconds_count{operation="InitiateAuth",outcome="ok"} 1"#,

@@ -8,8 +8,8 @@
 
 use std::time::Duration;
 
-use axum::http::HeaderMap;
 use cookie::{Cookie, CookieJar, Key, SameSite};
+use http::HeaderMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

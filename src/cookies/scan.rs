@@ -15,8 +15,8 @@
 
 use std::ops::Range;
 
-use axum::http::header::{COOKIE, GetAll};
-use axum::http::{HeaderMap, HeaderValue};
+use http::header::{COOKIE, GetAll};
+use http::{HeaderMap, HeaderValue};
 use memchr::memchr;
 
 /// Every occurrence of cookie `name`, in order: the header that holds it

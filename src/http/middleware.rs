@@ -28,6 +28,7 @@ use tracing::Instrument as _;
 
 use super::csrf::{self, CsrfPolicy};
 use super::problem::ApiError;
+use super::route_names::RouteNames;
 use crate::metrics::Metrics;
 
 /// The header carrying the request id, accepted from the caller or generated.
@@ -58,6 +59,8 @@ fn new_request_id() -> HeaderValue {
 #[derive(Debug)]
 pub struct Edge {
     pub metrics: Arc<Metrics>,
+    /// The `route` label of each matched route template.
+    pub routes: RouteNames,
     pub csrf: Arc<CsrfPolicy>,
     pub timeout: Duration,
 }
@@ -130,7 +133,10 @@ where
             method = %req.method(),
             path = req.uri().path(),
         );
-        let route = req.extensions().get::<MatchedPath>().cloned();
+        let route = req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|m| self.edge.routes.get(m.as_str()));
         let method = req.method().clone();
         let started = Instant::now();
         // The inner service's synchronous part (e.g. the guard's

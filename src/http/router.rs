@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
 pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router {
     let edge = mw::EdgeLayer::new(mw::Edge {
         metrics: Arc::clone(&state.metrics),
+        routes: Default::default(),
         csrf: Arc::new(CsrfPolicy::new(&state.settings)),
         timeout: state.settings.request_timeout,
     });

@@ -333,3 +333,53 @@ fn the_reader_sees_crate_and_super_paths_and_groups() {
         );
     }
 }
+
+/// The top-level modules whose files name crate `krate` (as `krate::` or
+/// `use krate`), comments aside.
+fn users_of(krate: &str) -> BTreeSet<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    collect(&src, &mut files);
+    let mut users = BTreeSet::new();
+    for file in files {
+        let text = strip_comments(&std::fs::read_to_string(&file).unwrap());
+        let names_it = text.match_indices(krate).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = &text[i + krate.len()..];
+            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+                && (after.starts_with("::") || after.starts_with(';'))
+        });
+        if names_it {
+            let rel = file.strip_prefix(&src).unwrap();
+            let top = rel
+                .components()
+                .next()
+                .unwrap()
+                .as_os_str()
+                .to_string_lossy();
+            users.insert(top.trim_end_matches(".rs").to_owned());
+        }
+    }
+    users
+}
+
+#[test]
+fn the_web_framework_stays_in_the_web_layer_and_the_sdk_in_the_adapters() {
+    // `http` serves, `startup` binds, and the local Cognito is its own server.
+    let axum: BTreeSet<String> = ["http", "local_cognito", "startup"]
+        .map(String::from)
+        .into();
+    assert_eq!(users_of("axum"), axum, "modules naming axum");
+    // The Cognito adapter and the administrator's CLI; never the domain.
+    for sdk in [
+        "aws_sdk_cognitoidentityprovider",
+        "aws_config",
+        "aws_smithy_types",
+    ] {
+        let users = users_of(sdk);
+        assert!(
+            users.iter().all(|m| m == "cognito" || m == "admin"),
+            "{sdk} named outside the adapters: {users:?}"
+        );
+    }
+}
