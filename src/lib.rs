@@ -24,6 +24,7 @@ pub mod jwks;
 pub mod limits;
 pub mod local_cognito;
 pub mod metrics;
+pub mod proxy;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

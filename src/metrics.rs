@@ -16,6 +16,8 @@
 //! | `bff_jwks_fetches_total` | counter | `outcome` (`ok`/`error`) |
 //! | `bff_rate_limit_rejections_total` | counter | `kind` (`ip`/`username`/`session`) |
 //! | `bff_refresh_joins_total` | counter | |
+//! | `bff_upstream_requests_total` | counter | `upstream` (its prefix), `class` (`2xx`..`5xx`, `unreachable`, `timeout`, `too_large`) |
+//! | `bff_upstream_response_seconds` | histogram | `upstream`: time to the response headers |
 //!
 //! Security: no label ever carries a username, an address, a token or a raw path.
 
@@ -77,6 +79,17 @@ struct CognitoLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct UpstreamLabels {
+    upstream: Arc<str>,
+    class: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct UpstreamOnly {
+    upstream: Arc<str>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OutcomeLabels {
     outcome: &'static str,
 }
@@ -118,6 +131,8 @@ pub struct Metrics {
     jwks_fetches: Family<OutcomeLabels, Counter>,
     rate_limited: Family<KindLabels, Counter>,
     refresh_joins: Counter,
+    upstream_requests: Family<UpstreamLabels, Counter>,
+    upstream_latency: Family<UpstreamOnly, Histogram, fn() -> Histogram>,
 }
 
 impl fmt::Debug for Metrics {
@@ -167,8 +182,25 @@ impl Metrics {
             "Refreshes that joined a concurrent refresh of the same session instead of calling Cognito",
             refresh_joins.clone(),
         );
+        let upstream_requests = Family::<UpstreamLabels, Counter>::default();
+        registry.register(
+            "bff_upstream_requests",
+            "Requests forwarded to a remote API, by upstream and outcome class",
+            upstream_requests.clone(),
+        );
+        let upstream_latency =
+            Family::<UpstreamOnly, Histogram, fn() -> Histogram>::new_with_constructor(
+                latency_histogram,
+            );
+        registry.register(
+            "bff_upstream_response_seconds",
+            "Time from forwarding a request to the remote API's response headers, by upstream",
+            upstream_latency.clone(),
+        );
         Self {
             registry,
+            upstream_requests,
+            upstream_latency,
             requests,
             cognito,
             jwks_fetches,
@@ -215,6 +247,29 @@ impl Metrics {
                 kind: kind.as_str(),
             })
             .inc();
+    }
+
+    /// One forwarded request: its outcome class and, when the upstream
+    /// answered, the time to its response headers.
+    pub fn upstream_request(
+        &self,
+        upstream: &Arc<str>,
+        class: &'static str,
+        elapsed: Option<Duration>,
+    ) {
+        self.upstream_requests
+            .get_or_create(&UpstreamLabels {
+                upstream: Arc::clone(upstream),
+                class,
+            })
+            .inc();
+        if let Some(elapsed) = elapsed {
+            self.upstream_latency
+                .get_or_create(&UpstreamOnly {
+                    upstream: Arc::clone(upstream),
+                })
+                .observe(elapsed.as_secs_f64());
+        }
     }
 
     /// One refresh that joined another's Cognito call.
@@ -265,6 +320,9 @@ mod tests {
         m.jwks_fetch(false);
         m.rate_limited(LimitKind::Username);
         m.refresh_joined();
+        let orders: Arc<str> = "/api/orders".into();
+        m.upstream_request(&orders, "2xx", Some(Duration::from_millis(3)));
+        m.upstream_request(&orders, "timeout", None);
         let text = m.render();
         for expected in [
             r#"bff_http_requests_total{route="/api/me",method="GET",status="200"} 1"#,
@@ -274,6 +332,9 @@ mod tests {
             r#"bff_jwks_fetches_total{outcome="error"} 1"#,
             r#"bff_rate_limit_rejections_total{kind="username"} 1"#,
             "bff_refresh_joins_total 1",
+            r#"bff_upstream_requests_total{upstream="/api/orders",class="2xx"} 1"#,
+            r#"bff_upstream_requests_total{upstream="/api/orders",class="timeout"} 1"#,
+            r#"bff_upstream_response_seconds_count{upstream="/api/orders"} 1"#,
         ] {
             assert!(text.contains(expected), "{expected} missing from:\n{text}");
         }

@@ -18,6 +18,7 @@ use crate::config::{Profile, Settings};
 use crate::jwks::{FetchError, Fetcher, KeyStore, KeyStoreOptions};
 use crate::local_cognito::{self, LocalCognito};
 use crate::metrics::Metrics;
+use crate::proxy::Proxy;
 use crate::state::AppState;
 use crate::verify::TokenVerifier;
 
@@ -45,6 +46,8 @@ pub enum StartupError {
     NoSeed,
     #[error("cannot set up the JWKS client: {0}")]
     Jwks(#[from] FetchError),
+    #[error("cannot set up the remote APIs: {0}")]
+    Proxy(#[from] crate::proxy::BuildError),
     #[error("server error: {0}")]
     Serve(#[source] std::io::Error),
 }
@@ -101,7 +104,12 @@ impl App {
         let keys_task = keys.spawn_refresher();
         let cognito = CognitoClient::with_metrics(&settings.cognito, Arc::clone(&metrics));
         let verifier = Arc::new(TokenVerifier::new(&settings, Arc::clone(&keys)));
-        let state = AppState::new(settings, cognito, keys, verifier, metrics);
+        let proxy = Arc::new(Proxy::new(
+            &settings.upstreams,
+            settings.rate_limits.trusted_proxies.clone(),
+            Arc::clone(&metrics),
+        )?);
+        let state = AppState::new(settings, cognito, keys, verifier, metrics, proxy);
         let prune_task = state.limits.spawn_pruner();
         Ok(Self {
             listener,

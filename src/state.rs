@@ -10,6 +10,7 @@ use crate::cookies::Cookies;
 use crate::jwks::KeyStore;
 use crate::limits::RateLimits;
 use crate::metrics::Metrics;
+use crate::proxy::Proxy;
 use crate::verify::TokenVerifier;
 
 /// Shared application state; its parts are read through `Deref` (`state.settings`).
@@ -40,6 +41,8 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// Per-address and per-username limits on the routes that reach Cognito.
     pub limits: Arc<RateLimits>,
+    /// The remote APIs (`BFF_UPSTREAMS`) and the client that reaches them.
+    pub proxy: Arc<Proxy>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
         keys: Arc<KeyStore>,
         verifier: Arc<TokenVerifier>,
         metrics: Arc<Metrics>,
+        proxy: Arc<Proxy>,
     ) -> Self {
         let limits = Arc::new(RateLimits::new(&settings.rate_limits, Arc::clone(&metrics)));
         let sessions = Sessions::new(
@@ -79,6 +83,7 @@ impl AppState {
             totp_issuer,
             metrics,
             limits,
+            proxy,
         }))
     }
 }

@@ -7,17 +7,22 @@
 
 mod error;
 mod load;
+mod problems;
 mod raw;
 mod scalar;
 mod settings;
 mod tenant;
+mod upstreams;
 mod validate;
 
 pub use error::ConfigError;
 pub use load::{Sources, load};
 pub use settings::{
     CognitoSettings, CookieKeys, LocalCognitoSettings, OrgIdSource, Profile, RateLimit,
-    RateLimitSettings, Settings, TokenSettings,
+    RateLimitSettings, Settings, TokenSettings, Upstream,
 };
 pub use tenant::is_tenant_attribute;
+pub use upstreams::{
+    DEFAULT_UPSTREAM_MAX_BODY_BYTES, DEFAULT_UPSTREAM_TIMEOUT_MS, RESERVED_API_PATHS,
+};
 pub use validate::generate_key;

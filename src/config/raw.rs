@@ -83,6 +83,8 @@ pub(super) struct RawSettings {
     pub local_cognito_code_ttl_secs: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub local_cognito_data_dir: Option<String>,
+    /// The remote APIs: text or a list of tables (`config::upstreams` reads it).
+    pub upstreams: Option<figment::value::Value>,
     /// The local Cognito's seed (`[local_cognito]` in `config/local.toml`);
     /// validated by the local Cognito's own types.
     pub local_cognito: Option<figment::value::Value>,

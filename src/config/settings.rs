@@ -124,7 +124,30 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     /// Where `GET /metrics` is served; `None`: not served.
     pub metrics_listen: Option<SocketAddr>,
+    /// Remote APIs served under `/api` (`BFF_UPSTREAMS`); prefixes never
+    /// overlap each other or the service's own routes.
+    pub upstreams: Vec<Upstream>,
     pub local_cognito: LocalCognitoSettings,
+}
+
+/// A remote API behind the authenticated reverse proxy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upstream {
+    /// The path prefix under `/api`, e.g. `/api/orders` (no trailing `/`).
+    pub prefix: String,
+    /// Where requests go: scheme, host, port, and a base path the forwarded
+    /// path is appended to.
+    pub url: Url,
+    /// Forward `/api/orders/x` as `<base>/x` (default) rather than
+    /// `<base>/api/orders/x`.
+    pub strip_prefix: bool,
+    /// Send `Authorization: Bearer <the verified access token>` (default).
+    pub forward_token: bool,
+    /// From the request's arrival to the upstream's response headers
+    /// (upload included); the response body then streams without a deadline.
+    pub timeout: Duration,
+    /// The largest request body forwarded (413 beyond).
+    pub max_body_bytes: u64,
 }
 
 /// One token bucket: `per_minute` tokens a minute, at most `burst` at once.

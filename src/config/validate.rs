@@ -11,6 +11,7 @@ use secrecy::SecretString;
 use url::Url;
 
 use super::ConfigError;
+use super::problems::Problems;
 use super::raw::RawSettings;
 use super::settings::{
     CognitoSettings, CookieKeys, LocalCognitoSettings, OrgIdSource, Profile, RateLimit,
@@ -26,16 +27,6 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_LOCAL_COGNITO_LISTEN: &str = "127.0.0.1:9229";
 const DEFAULT_METRICS_LISTEN: &str = "127.0.0.1:9100";
 
-/// Collects problems while building the settings.
-#[derive(Default)]
-struct Problems(Vec<String>);
-
-impl Problems {
-    fn push(&mut self, var: &str, what: impl std::fmt::Display) {
-        self.0.push(format!("BFF_{var}: {what}"));
-    }
-}
-
 pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, ConfigError> {
     let mut p = Problems::default();
     let production = profile == Profile::Production;
@@ -47,6 +38,7 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
     let web = web(&mut p, &raw, production);
     let signup_attributes = signup_attributes(&mut p, &raw, &tokens.org_id_claim);
     let rate_limits = rate_limits(&mut p, &raw);
+    let upstreams = super::upstreams::upstreams(&mut p, raw.upstreams.as_ref());
     let metrics_listen = non_empty(raw.metrics_listen.clone()).map(|addr| {
         socket_addr(
             &mut p,
@@ -56,8 +48,10 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         )
     });
 
-    if !p.0.is_empty() {
-        return Err(ConfigError { problems: p.0 });
+    if !p.is_empty() {
+        return Err(ConfigError {
+            problems: p.into_lines(),
+        });
     }
     // Every `None` below was reported as a problem above.
     let (Some(cognito), Some(tokens)) = (cognito.finish(), tokens.finish()) else {
@@ -81,6 +75,7 @@ pub(super) fn validate(raw: RawSettings, profile: Profile) -> Result<Settings, C
         static_dir: web.static_dir,
         rate_limits,
         metrics_listen,
+        upstreams,
         local_cognito,
     })
 }

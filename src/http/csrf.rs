@@ -101,3 +101,20 @@ pub fn check(
         _ => Err("The request's Origin is not allowed."),
     }
 }
+
+/// A WebSocket upgrade authenticated by the cookie: exactly one `Origin`,
+/// the service's own or an allowed one. A missing `Origin` is refused too
+/// (browsers always send it on a WebSocket; other clients can use Bearer).
+pub fn check_websocket_origin(
+    policy: &CsrfPolicy,
+    headers: &HeaderMap,
+) -> Result<(), &'static str> {
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    match (origins.next(), origins.next()) {
+        (Some(o), None) => match o.to_str() {
+            Ok(origin) if policy.origin_ok(origin, headers) => Ok(()),
+            _ => Err("The WebSocket's Origin is not allowed."),
+        },
+        _ => Err("A WebSocket authenticated by cookie must come from an allowed Origin."),
+    }
+}

@@ -29,6 +29,7 @@ use tracing::Instrument as _;
 use super::csrf::{self, CsrfPolicy};
 use super::problem::ApiError;
 use super::route_names::RouteNames;
+use super::routes::is_under;
 use crate::metrics::Metrics;
 
 /// The header carrying the request id, accepted from the caller or generated.
@@ -55,6 +56,17 @@ fn new_request_id() -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("invalid"))
 }
 
+/// `future`, bounded by `timeout` when there is one.
+async fn within<F: std::future::Future>(
+    timeout: Option<Duration>,
+    future: F,
+) -> Result<F::Output, tokio::time::error::Elapsed> {
+    match timeout {
+        Some(t) => tokio::time::timeout(t, future).await,
+        None => Ok(future.await),
+    }
+}
+
 /// What the edge layer needs, built once at startup.
 #[derive(Debug)]
 pub struct Edge {
@@ -63,6 +75,10 @@ pub struct Edge {
     pub routes: RouteNames,
     pub csrf: Arc<CsrfPolicy>,
     pub timeout: Duration,
+    /// Paths under these prefixes are not timed here: the remote APIs,
+    /// which have their own timeout to the response headers and then
+    /// stream (an event stream may last for hours).
+    pub untimed: Vec<String>,
 }
 
 /// The edge of the service, outside routing's inner layers (see the module doc).
@@ -138,6 +154,9 @@ where
             .get::<MatchedPath>()
             .map(|m| self.edge.routes.get(m.as_str()));
         let method = req.method().clone();
+        let path = req.uri().path();
+        let timeout =
+            (!self.edge.untimed.iter().any(|p| is_under(path, p))).then_some(self.edge.timeout);
         let started = Instant::now();
         // The inner service's synchronous part (e.g. the guard's
         // verification) logs inside the request's span too.
@@ -150,7 +169,7 @@ where
             async move {
                 let mut response = match inner {
                     Step::Refused(response) => response,
-                    Step::Run(future) => match tokio::time::timeout(edge.timeout, future).await {
+                    Step::Run(future) => match within(timeout, future).await {
                         Ok(Ok(response)) => response.map(Body::new),
                         Ok(Err(infallible)) => match infallible {},
                         Err(_) => {

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod problem;
+pub mod proxy;
 mod route_names;
 mod router;
 pub mod routes;

@@ -46,6 +46,10 @@ pub enum ApiError {
     /// service's request timeout.
     #[error("request timed out")]
     Timeout,
+    /// 502 `bad_gateway`, 504 `gateway_timeout` or 413 `payload_too_large`:
+    /// a remote API could not be reached in time, or the body is over its limit.
+    #[error(transparent)]
+    Proxy(#[from] crate::proxy::ProxyError),
     /// 431 `invalid_request`: the `Cookie` header(s) are larger than the
     /// service reads (see [`super::middleware::MAX_COOKIE_BYTES`]).
     #[error("cookie header too large")]
@@ -114,6 +118,29 @@ impl ApiError {
                 "Request header fields too large",
                 "The Cookie header is larger than the 16 KiB this service reads; clear the site's cookies.".into(),
             ),
+            Self::Proxy(e) => {
+                use crate::proxy::ProxyError as P;
+                match e {
+                    P::Unreachable { .. } => (
+                        StatusCode::BAD_GATEWAY,
+                        "bad_gateway",
+                        "Bad gateway",
+                        "The API behind this path could not be reached.".into(),
+                    ),
+                    P::Timeout { .. } => (
+                        StatusCode::GATEWAY_TIMEOUT,
+                        "gateway_timeout",
+                        "Gateway timeout",
+                        "The API behind this path did not answer in time.".into(),
+                    ),
+                    P::BodyTooLarge { limit, .. } => (
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        "Payload too large",
+                        format!("The body is larger than the {limit} bytes this API accepts."),
+                    ),
+                }
+            }
             Self::Timeout => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "upstream_unavailable",

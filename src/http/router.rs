@@ -34,6 +34,7 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
         routes: Default::default(),
         csrf: Arc::new(CsrfPolicy::new(&state.settings)),
         timeout: state.settings.request_timeout,
+        untimed: state.proxy.prefixes().map(|(_, p)| p.to_owned()).collect(),
     });
     // Unmatched GET/HEAD: the static site (demo page or BFF_STATIC_DIR), else 404.
     let site = site::Site::from_settings(&state.settings);
@@ -72,7 +73,7 @@ pub fn router_with_api(state: AppState, api_routes: Router<AppState>) -> Router 
         // routes, and 404/405 answers there.
         .layer(GuardLayer::under(state.clone(), api::PREFIX))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
-    service_routes(api::router(api_routes))
+    service_routes(api::router(api_routes).merge(super::proxy::routes(&state)))
         .into_router()
         .fallback(move |req: axum::extract::Request| site.clone().serve(req))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

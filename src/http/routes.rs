@@ -6,7 +6,7 @@
 
 use axum::Router;
 use axum::handler::Handler;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 
 use crate::state::AppState;
 
@@ -75,6 +75,22 @@ impl Routes {
         let path = self.full(path);
         self.router = self.router.route(&path, post(handler));
         self.record("POST", path)
+    }
+
+    /// Mounts `handler` for every method at `path` and every path under it,
+    /// unrecorded: the remote APIs' routes come from the configuration, not
+    /// from the service, and `/openapi.json` describes them as a pattern.
+    #[allow(clippy::disallowed_methods)] // the one place routes are mounted
+    pub fn any_under<H, T>(mut self, path: &str, handler: H) -> Self
+    where
+        H: Handler<T, AppState> + Clone,
+        T: 'static,
+    {
+        self.router = self
+            .router
+            .route(path, any(handler.clone()))
+            .route(&format!("{path}/{{*rest}}"), any(handler));
+        self
     }
 
     /// Mounts `child` under `prefix`.

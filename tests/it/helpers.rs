@@ -253,6 +253,7 @@ pub async fn standalone_cognito() -> cognito_bff::local_cognito::LocalCognito {
 
 /// The seeded pool and client.
 pub const POOL: &str = "us-east-1_localdemo";
+pub const CLIENT_ID: &str = "1oc41demo0c1ient0000000000";
 pub const DEMO_USER: &str = "demo";
 pub const DEMO_PASSWORD: &str = "Demo-Passw0rd!";
 

@@ -12,4 +12,5 @@ mod helpers;
 mod limits;
 mod local_cognito;
 mod moto;
+mod proxy;
 mod security;

@@ -192,6 +192,11 @@ impl Service {
         format!("{}{path}", self.base)
     }
 
+    /// The process id (to read its memory from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub async fn healthz(&self) -> Option<u16> {
         self.http
             .get(self.url("/healthz"))

@@ -3,6 +3,6 @@
 
 mod bad_input_matrix;
 mod cognito;
-mod fixtures;
+pub mod fixtures;
 mod jwks;
 mod random_input;

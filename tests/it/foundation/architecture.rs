@@ -23,16 +23,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("verify", &["auth", "config", "jwks"]),
     ("cognito", &["auth", "config", "metrics"]),
     ("limits", &["auth", "config", "metrics"]),
+    ("proxy", &["config", "cookies", "metrics"]),
     ("admin", &[]),
     (
         "state",
         &[
-            "auth", "cognito", "config", "cookies", "jwks", "limits", "metrics", "verify",
+            "auth", "cognito", "config", "cookies", "jwks", "limits", "metrics", "proxy", "verify",
         ],
     ),
     (
         "http",
-        &["auth", "config", "cookies", "metrics", "state", "verify"],
+        &[
+            "auth", "config", "cookies", "metrics", "proxy", "state", "verify",
+        ],
     ),
     (
         "startup",
@@ -44,6 +47,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "jwks",
             "local_cognito",
             "metrics",
+            "proxy",
             "state",
             "verify",
         ],

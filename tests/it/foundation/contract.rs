@@ -97,6 +97,12 @@ fn every_error_code_of_the_contract_is_documented_with_its_status() {
             }
         }
     }
+    for code in &enum_codes {
+        assert!(
+            rows.iter().any(|(c, _)| c == code),
+            "{code} is in openapi.json's Problem.code but not in the contract's table"
+        );
+    }
     for (code, statuses) in &rows {
         assert!(
             enum_codes.contains(code.as_str()),

@@ -1,5 +1,6 @@
 //! Every error code of the contract: its status and its problem+json shape.
 
+use cognito_bff::proxy::ProxyError;
 use std::time::Duration;
 
 use axum::response::IntoResponse;
@@ -77,6 +78,33 @@ async fn every_contract_error_code_has_its_status_and_a_problem_json_body() {
             AuthError::Internal("ResourceNotFoundException: pool gone".into()).into(),
             500,
             "internal",
+        ),
+        (
+            ProxyError::Unreachable {
+                upstream: "/api/orders".into(),
+                reason: "connection refused".into(),
+            }
+            .into(),
+            502,
+            "bad_gateway",
+        ),
+        (
+            ProxyError::Timeout {
+                upstream: "/api/orders".into(),
+                timeout: Duration::from_secs(3),
+            }
+            .into(),
+            504,
+            "gateway_timeout",
+        ),
+        (
+            ProxyError::BodyTooLarge {
+                upstream: "/api/orders".into(),
+                limit: 10,
+            }
+            .into(),
+            413,
+            "payload_too_large",
         ),
     ];
     for (err, status, code) in cases {

@@ -1,0 +1,86 @@
+//! The web side of the remote APIs (`BFF_UPSTREAMS`): each upstream's
+//! prefix is a route under `/api`, behind the guard, the CSRF check and the
+//! tenant resolution of every `/api` route; its handler hands the verified
+//! caller and the request, unread, to [`crate::proxy`].
+//!
+//! Security: a WebSocket upgrade authenticated by the cookie is refused
+//! unless its `Origin` is the service's own or an allowed one. A browser's
+//! WebSocket cannot send `X-CSRF`, so the Origin check is the defence
+//! against cross-site WebSocket hijacking; a Bearer caller needs none.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::response::{IntoResponse, Response};
+
+use super::csrf::{self, CsrfPolicy};
+use super::guard::{AccessToken, AuthenticatedBy};
+use super::problem::ApiError;
+use super::routes::Routes;
+use crate::auth::Principal;
+use crate::proxy::{Caller, is_websocket_upgrade};
+use crate::state::AppState;
+
+/// One route pair (`<prefix>` and `<prefix>/...`) per upstream.
+pub fn routes(state: &AppState) -> Routes {
+    let policy = Arc::new(CsrfPolicy::new(&state.settings));
+    state
+        .proxy
+        .prefixes()
+        .fold(Routes::new(), |routes, (index, prefix)| {
+            let policy = Arc::clone(&policy);
+            routes.any_under(
+                prefix,
+                move |State(state): State<AppState>,
+                      principal: Principal,
+                      token: AccessToken,
+                      by: AuthenticatedBy,
+                      req: Request| {
+                    let policy = Arc::clone(&policy);
+                    async move { forward(&state, &policy, index, principal, token, by, req).await }
+                },
+            )
+        })
+}
+
+async fn forward(
+    state: &AppState,
+    policy: &CsrfPolicy,
+    index: usize,
+    principal: Principal,
+    token: AccessToken,
+    by: AuthenticatedBy,
+    req: Request,
+) -> Response {
+    let websocket = is_websocket_upgrade(&req);
+    if websocket
+        && by == AuthenticatedBy::Cookie
+        && let Err(why) = csrf::check_websocket_origin(policy, req.headers())
+    {
+        return ApiError::CsrfRejected(why).into_response();
+    }
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let caller = Caller {
+        sub: principal.sub(),
+        username: principal.username(),
+        org_id: principal.org_id(),
+        token: token.expose(),
+    };
+    let hop = state.proxy.hop(peer);
+    match state
+        .proxy
+        .forward(index, req, &caller, hop, websocket)
+        .await
+    {
+        Ok(response) => response.map(Body::new),
+        Err(e) => {
+            tracing::warn!(error = %e, "remote API call failed");
+            ApiError::Proxy(e).into_response()
+        }
+    }
+}
