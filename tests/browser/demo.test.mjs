@@ -9,96 +9,21 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import net from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "..", "..");
-const CHROMIUM = "/usr/bin/chromium";
-const BINARY =
-  process.env.COGNITO_BFF_BIN ||
-  path.join(process.env.CARGO_TARGET_DIR || path.join(repo, "target"), "debug", "cognito-bff");
-const ARTIFACTS = path.join(repo, "artifacts");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const DEMO = { username: "demo", password: "Demo-Passw0rd!", org: "org-demo" };
-
-/** Why the group cannot run here, or null. In CI a missing tool is a failure. */
-function missingTool() {
-  const missing = [];
-  if (!existsSync(CHROMIUM)) missing.push(`${CHROMIUM} (apt-get install chromium)`);
-  if (!existsSync(BINARY)) missing.push(`${BINARY} (cargo build --bin cognito-bff)`);
-  if (missing.length === 0) return null;
-  const why = `browser tests need ${missing.join(" and ")}`;
-  if (process.env.CI) throw new Error(`${why}: in CI they never skip`);
-  console.error(`\n!!!!!!!! SKIPPED the browser tests: ${why}.\n`);
-  return why;
-}
-const skipped = missingTool();
-/** node:test options: skipped with the reason, else run. */
-const opts = (timeout) => (skipped ? { skip: skipped, timeout } : { timeout });
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The real binary in local mode on 127.0.0.1:`port`, ready. */
-async function startService(port, extraEnv = {}) {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith("BFF_")) delete env[key];
-  Object.assign(env, {
-    BFF_LISTEN: `127.0.0.1:${port}`,
-    BFF_LOCAL_COGNITO_LISTEN: "127.0.0.1:0",
-    BFF_CONFIG_DIR: path.join(repo, "config"),
-    RUST_LOG: "warn",
-    ...extraEnv,
-  });
-  const child = spawn(BINARY, ["serve"], { cwd: repo, env, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (d) => {
-    stderr = (stderr + d).slice(-8000);
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`cognito-bff exited ${child.exitCode}:\n${stderr}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (r.status === 200) return child;
-    } catch (_) {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill("SIGTERM");
-  throw new Error(`cognito-bff never became ready:\n${stderr}`);
-}
-
-async function stopService(child) {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null) child.kill("SIGKILL");
-}
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  DEMO,
+  freePort,
+  opts,
+  repo,
+  skipped,
+  startService,
+  stopService,
+} from "./harness.mjs";
 
 /** A tiny static server for the page on another origin, with the same
  * security headers as the service's, its CSP allowing fetch to `apiOrigin`. */
