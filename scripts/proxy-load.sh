@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the authenticated reverse proxy (issue #15, "remote APIs"). In
+# Benchmark of the authenticated reverse proxy (remote APIs, BFF_UPSTREAMS). In
 # one run, in interleaved rounds, wrk against a small upstream three ways:
 #   direct       wrk -> upstream
 #   nginx        wrk -> nginx (Debian's, a plain reverse proxy, no auth) -> upstream
@@ -80,6 +80,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 for t in curl taskset pgrep; do need "$t" || { echo "$t is missing" >&2; exit 2; }; done
 if [ "$(nproc)" -lt 2 ]; then echo "needs 2 cores (one for the proxy, one for the load)" >&2; exit 2; fi
+
+# How busy the machine is before anything starts (1 s of /proc/stat): other
+# work on either core shows in every leg, mostly in the p99s.
+BUSY_BEFORE=$({ head -1 /proc/stat; sleep 1; head -1 /proc/stat; } |
+  awk '{ idle = $5 + $6; all = 0; for (i = 2; i <= 9; i++) all += $i } NR == 1 { i0 = idle; a0 = all } NR == 2 { printf "%.0f", 100 * (1 - (idle - i0) / (all - a0)) }')
+if [ "$BUSY_BEFORE" -gt 10 ]; then
+  echo "warning: the machine was ${BUSY_BEFORE}% busy before the run: other processes will show in the numbers" >&2
+fi
 
 WORK=$(mktemp -d /tmp/bff-proxy-load.XXXXXX)
 PIDS=()                          # everything started here, stopped by cleanup
@@ -231,7 +239,7 @@ if has_leg bff; then
   done
   if ! kill -0 "$BFF_PID" 2>/dev/null; then
     if grep -q 'BFF_UPSTREAMS' "$WORK/bff.log"; then
-      echo "this cognito-bff refuses BFF_UPSTREAMS: it has no reverse proxy yet (issue #15); or run with LEGS=\"direct nginx\"" >&2
+      echo "this cognito-bff refuses BFF_UPSTREAMS: it predates the reverse proxy; or run with LEGS=\"direct nginx\"" >&2
     fi
     echo "the service exited:" >&2
     cat "$WORK/bff.log" >&2
@@ -268,7 +276,7 @@ for leg in $LEGS; do
   [ -n "$(header_of "$leg")" ] && args+=(-H "$(header_of "$leg")")
   code=$(curl "${args[@]}" "$(url_of "$leg")" || true)
   if [ "$leg" = bff ] && [ "$code" = 404 ]; then
-    echo "cognito-bff answers 404 on $PREFIX/ with the cookie: the proxy is not there (no issue #15 build?) or BFF_UPSTREAMS=$PREFIX=http://127.0.0.1:$UP_PORT was not applied" >&2
+    echo "cognito-bff answers 404 on $PREFIX/ with the cookie: the binary predates the proxy, or BFF_UPSTREAMS=$PREFIX=http://127.0.0.1:$UP_PORT was not applied" >&2
     cat "$WORK/check.body" >&2; echo >&2
     exit 1
   fi
@@ -318,8 +326,13 @@ run_leg() { # leg duration -> "rps p50_ms p99_ms errors cpu_pct"
 
 echo "== wrk: $CONNS connections, $ROUNDS interleaved rounds of ${DURATION}s per leg ($LEGS) after ${WARMUP}s warm-up each" >&2
 for leg in $LEGS; do run_leg "$leg" "$WARMUP" >/dev/null; : >"$WORK/$leg.runs"; done
-for ((r = 0; r < ROUNDS; r++)); do
-  for leg in $LEGS; do run_leg "$leg" "$DURATION" >>"$WORK/$leg.runs"; done
+for ((r = 1; r <= ROUNDS; r++)); do
+  line="round $r:"
+  for leg in $LEGS; do
+    run_leg "$leg" "$DURATION" >>"$WORK/$leg.runs"
+    line+=$(awk -v l="$leg" 'END { printf "  %s %s req/s p99 %s ms cpu %s%%", l, $1, $3, $5 }' "$WORK/$leg.runs")
+  done
+  echo "$line" >&2
 done
 for leg in $LEGS; do
   bad=$(awk '{ s += $4 } END { print s + 0 }' "$WORK/$leg.runs")
@@ -363,7 +376,8 @@ cat <<EOF
 
 cognito-bff proxy load report — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $cpu
 proxy under test on core $SERVER_CPU; wrk, upstream (nginx, ${BODY_BYTES}-byte 200) and local Cognito on core $LOAD_CPU
-wrk -t1 -c$CONNS, GET $PREFIX/ (direct: GET /), best of $ROUNDS interleaved ${DURATION}s runs per leg; load average $(cut -d' ' -f1-3 /proc/loadavg)
+wrk -t1 -c$CONNS, GET $PREFIX/ (direct: GET /), best of $ROUNDS interleaved ${DURATION}s runs per leg
+machine ${BUSY_BEFORE}% busy before the run (all cores, 1 s); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end
 "CPU %": the process answering wrk (direct: the upstream; else the proxy), % of one core during that run.
 "p99 added": median over the rounds of (the leg's p99 - the direct p99 of the same round).
 

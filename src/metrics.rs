@@ -99,6 +99,38 @@ struct KindLabels {
     kind: &'static str,
 }
 
+/// The outcome classes of a forwarded request.
+const UPSTREAM_CLASSES: [&str; 8] = [
+    "1xx",
+    "2xx",
+    "3xx",
+    "4xx",
+    "5xx",
+    "unreachable",
+    "timeout",
+    "too_large",
+];
+
+/// One remote API's series (see [`Metrics::upstream`]).
+#[derive(Debug, Clone)]
+pub struct UpstreamSeries {
+    counts: [Counter; 8],
+    latency: Histogram,
+}
+
+impl UpstreamSeries {
+    /// One forwarded request of `class` (one of the classes above) and,
+    /// when the upstream answered, the time to its response headers.
+    pub fn record(&self, class: &str, elapsed: Option<Duration>) {
+        if let Some(i) = UPSTREAM_CLASSES.iter().position(|c| *c == class) {
+            self.counts[i].inc();
+        }
+        if let Some(elapsed) = elapsed {
+            self.latency.observe(elapsed.as_secs_f64());
+        }
+    }
+}
+
 /// Which limit refused a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LimitKind {
@@ -249,26 +281,26 @@ impl Metrics {
             .inc();
     }
 
-    /// One forwarded request: its outcome class and, when the upstream
-    /// answered, the time to its response headers.
-    pub fn upstream_request(
-        &self,
-        upstream: &Arc<str>,
-        class: &'static str,
-        elapsed: Option<Duration>,
-    ) {
-        self.upstream_requests
-            .get_or_create(&UpstreamLabels {
-                upstream: Arc::clone(upstream),
-                class,
-            })
-            .inc();
-        if let Some(elapsed) = elapsed {
-            self.upstream_latency
+    /// The series of remote API `upstream`, resolved once so that a
+    /// forwarded request records without a label lookup (each class starts
+    /// at 0, so every upstream's series exist before its first request).
+    pub fn upstream(&self, upstream: &Arc<str>) -> UpstreamSeries {
+        let count = |class: &'static str| {
+            self.upstream_requests
+                .get_or_create(&UpstreamLabels {
+                    upstream: Arc::clone(upstream),
+                    class,
+                })
+                .clone()
+        };
+        UpstreamSeries {
+            counts: UPSTREAM_CLASSES.map(count),
+            latency: self
+                .upstream_latency
                 .get_or_create(&UpstreamOnly {
                     upstream: Arc::clone(upstream),
                 })
-                .observe(elapsed.as_secs_f64());
+                .clone(),
         }
     }
 
@@ -320,9 +352,9 @@ mod tests {
         m.jwks_fetch(false);
         m.rate_limited(LimitKind::Username);
         m.refresh_joined();
-        let orders: Arc<str> = "/api/orders".into();
-        m.upstream_request(&orders, "2xx", Some(Duration::from_millis(3)));
-        m.upstream_request(&orders, "timeout", None);
+        let orders = m.upstream(&"/api/orders".into());
+        orders.record("2xx", Some(Duration::from_millis(3)));
+        orders.record("timeout", None);
         let text = m.render();
         for expected in [
             r#"bff_http_requests_total{route="/api/me",method="GET",status="200"} 1"#,
@@ -335,6 +367,7 @@ mod tests {
             r#"bff_upstream_requests_total{upstream="/api/orders",class="2xx"} 1"#,
             r#"bff_upstream_requests_total{upstream="/api/orders",class="timeout"} 1"#,
             r#"bff_upstream_response_seconds_count{upstream="/api/orders"} 1"#,
+            r#"bff_upstream_requests_total{upstream="/api/orders",class="5xx"} 0"#,
         ] {
             assert!(text.contains(expected), "{expected} missing from:\n{text}");
         }

@@ -86,9 +86,11 @@ impl Routes {
         H: Handler<T, AppState> + Clone,
         T: 'static,
     {
+        // `{*rest}` matches a non-empty remainder only: `<path>/` is its own route.
         self.router = self
             .router
             .route(path, any(handler.clone()))
+            .route(&format!("{path}/"), any(handler.clone()))
             .route(&format!("{path}/{{*rest}}"), any(handler));
         self
     }

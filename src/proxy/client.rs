@@ -7,7 +7,7 @@ use std::time::Duration;
 use http_body_util::LengthLimitError;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::{BuildError, OutBody};
 
@@ -31,6 +31,9 @@ pub fn build() -> Result<UpstreamClient, BuildError> {
         .enable_http2()
         .wrap_connector(http);
     Ok(Client::builder(TokioExecutor::new())
+        // The timer reaps idle connections; without it they are kept forever.
+        .pool_timer(TokioTimer::new())
+        .timer(TokioTimer::new())
         .pool_idle_timeout(POOL_IDLE)
         .pool_max_idle_per_host(256)
         .build(https))

@@ -10,9 +10,11 @@
 //! Browser-bound: hop-by-hop headers stop here too, and an upstream
 //! `Set-Cookie` that would shadow one of the service's cookies is dropped.
 
+use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::body::Bytes;
 
 use crate::cookies::CookieNames;
 
@@ -31,34 +33,80 @@ static PROXY_CONNECTION: HeaderName = HeaderName::from_static("proxy-connection"
 
 /// The hop-by-hop headers of RFC 9110 §7.6.1 (and the obsolete
 /// `Proxy-Connection`).
-fn hop_by_hop() -> [&'static HeaderName; 9] {
-    [
-        &header::CONNECTION,
-        &KEEP_ALIVE,
-        &header::PROXY_AUTHENTICATE,
-        &header::PROXY_AUTHORIZATION,
-        &header::TE,
-        &header::TRAILER,
-        &header::TRANSFER_ENCODING,
-        &header::UPGRADE,
-        &PROXY_CONNECTION,
-    ]
+fn is_hop_by_hop(name: &HeaderName) -> bool {
+    name == header::CONNECTION
+        || name == header::PROXY_AUTHENTICATE
+        || name == header::PROXY_AUTHORIZATION
+        || name == header::TE
+        || name == header::TRAILER
+        || name == header::TRANSFER_ENCODING
+        || name == header::UPGRADE
+        || name == KEEP_ALIVE
+        || name == PROXY_CONNECTION
 }
 
-/// Removes the hop-by-hop headers and those `Connection` names.
-fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    let listed: Vec<HeaderName> = headers
-        .get_all(header::CONNECTION)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
-        .collect();
-    for name in listed {
+/// Removes the headers `doomed` picks, and those the `Connection` header
+/// lists. One pass over the names present, then a removal per header found
+/// (usually two or three), rather than a lookup per name that could be there:
+/// this runs twice on every proxied request.
+fn strip(headers: &mut HeaderMap, doomed: impl Fn(&HeaderName) -> bool) {
+    let mut gone: Vec<HeaderName> = Vec::with_capacity(4);
+    for name in headers.keys() {
+        if doomed(name) {
+            gone.push(name.clone());
+        }
+    }
+    if gone.contains(&header::CONNECTION) {
+        for value in headers.get_all(header::CONNECTION) {
+            let Ok(value) = value.to_str() else { continue };
+            for token in value.split(',') {
+                if let Ok(name) = HeaderName::from_bytes(token.trim().as_bytes()) {
+                    gone.push(name);
+                }
+            }
+        }
+    }
+    for name in gone {
         headers.remove(name);
     }
-    for name in hop_by_hop() {
-        headers.remove(name);
+}
+
+/// Upstream-bound: hop-by-hop, and what the proxy writes itself.
+fn dropped_upstream(name: &HeaderName) -> bool {
+    is_hop_by_hop(name)
+        || name == header::COOKIE
+        || name == header::AUTHORIZATION
+        || name == header::HOST
+        || name == header::FORWARDED
+        || name == X_FORWARDED_FOR
+        || name == X_FORWARDED_PROTO
+        || name == X_FORWARDED_HOST
+        || name == X_USER_SUB
+        || name == X_USER_NAME
+        || name == X_ORG_ID
+}
+
+/// `ip` in decimal (IPv4: without the formatting machinery; this runs on
+/// every proxied request).
+fn push_ip(out: &mut String, ip: IpAddr) {
+    match ip {
+        IpAddr::V4(v4) => {
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                if octet >= 100 {
+                    out.push(char::from(b'0' + octet / 100));
+                }
+                if octet >= 10 {
+                    out.push(char::from(b'0' + octet / 10 % 10));
+                }
+                out.push(char::from(b'0' + octet % 10));
+            }
+        }
+        IpAddr::V6(v6) => {
+            let _ = write!(out, "{v6}");
+        }
     }
 }
 
@@ -93,7 +141,24 @@ pub struct Hop {
     pub trusted: bool,
 }
 
+/// Every value of header `name`, joined with `, `; `None` when absent or
+/// not text.
+fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
+    let mut out = String::new();
+    for v in headers.get_all(name) {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(v.to_str().ok()?);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// The upstream-bound headers, rewritten in place.
+///
+/// On every proxied request: a handful of small allocations (the forwarding
+/// values), the header map's own work, and no copy of the token beyond the
+/// `Bearer` value itself.
 pub fn to_upstream(
     headers: &mut HeaderMap,
     caller: &Caller<'_>,
@@ -101,49 +166,28 @@ pub fn to_upstream(
     hop: Hop,
     websocket: bool,
 ) {
-    // Read what the last hop said before anything is removed.
+    // What the last hop said, read before anything is removed; a peer's
+    // forwarding headers count only when it is a trusted proxy.
     let host = headers.get(header::HOST).cloned();
-    let incoming = |name: &HeaderName| -> Option<String> {
-        let values: Vec<&str> = headers
-            .get_all(name)
-            .iter()
-            .map(|v| v.to_str())
-            .collect::<Result<_, _>>()
-            .ok()?;
-        (!values.is_empty()).then(|| values.join(", "))
-    };
-    let trusted = |name: &HeaderName| if hop.trusted { incoming(name) } else { None };
-    let chain_for = trusted(&X_FORWARDED_FOR);
-    let proto = trusted(&X_FORWARDED_PROTO).unwrap_or_else(|| "http".to_owned());
-    let forwarded_host = trusted(&X_FORWARDED_HOST).or_else(|| {
-        host.as_ref()
-            .and_then(|h| h.to_str().ok())
-            .map(str::to_owned)
-    });
-    let forwarded = trusted(&header::FORWARDED);
+    let trusted = |name: &HeaderName| hop.trusted.then(|| joined(headers, name)).flatten();
+    let chain_in = trusted(&X_FORWARDED_FOR);
+    let proto_in = trusted(&X_FORWARDED_PROTO);
+    let host_in = trusted(&X_FORWARDED_HOST);
+    let forwarded_in = trusted(&header::FORWARDED);
 
-    strip_hop_by_hop(headers);
-    for name in [
-        &header::COOKIE,
-        &header::AUTHORIZATION,
-        &header::HOST,
-        &header::FORWARDED,
-        &X_FORWARDED_FOR,
-        &X_FORWARDED_PROTO,
-        &X_FORWARDED_HOST,
-        &X_USER_SUB,
-        &X_USER_NAME,
-        &X_ORG_ID,
-    ] {
-        headers.remove(name);
-    }
+    strip(headers, dropped_upstream);
 
     if websocket {
         headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
         headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
     }
-    if forward_token && let Ok(v) = HeaderValue::from_str(&format!("Bearer {}", caller.token)) {
-        headers.insert(header::AUTHORIZATION, v);
+    if forward_token {
+        let mut bearer = String::with_capacity(7 + caller.token.len());
+        bearer.push_str("Bearer ");
+        bearer.push_str(caller.token);
+        if let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from(bearer)) {
+            headers.insert(header::AUTHORIZATION, v);
+        }
     }
     headers.insert(X_USER_SUB.clone(), text_value(caller.sub));
     headers.insert(X_USER_NAME.clone(), text_value(caller.username));
@@ -152,47 +196,69 @@ pub fn to_upstream(
     }
 
     let peer = hop.peer.map(|ip| ip.to_canonical());
-    let chain = match (chain_for, peer) {
-        (Some(chain), Some(peer)) => Some(format!("{chain}, {peer}")),
-        (None, Some(peer)) => Some(peer.to_string()),
+    let chain = match (chain_in, peer) {
+        (Some(mut chain), Some(peer)) => {
+            chain.push_str(", ");
+            push_ip(&mut chain, peer);
+            Some(chain)
+        }
+        (None, Some(peer)) => {
+            let mut chain = String::with_capacity(15);
+            push_ip(&mut chain, peer);
+            Some(chain)
+        }
         (chain, None) => chain,
     };
-    if let Some(v) = chain.and_then(|c| HeaderValue::from_str(&c).ok()) {
+    if let Some(v) = chain.and_then(|c| HeaderValue::from_maybe_shared(Bytes::from(c)).ok()) {
         headers.insert(X_FORWARDED_FOR.clone(), v);
     }
-    if let Ok(v) = HeaderValue::from_str(&proto) {
-        headers.insert(X_FORWARDED_PROTO.clone(), v);
-    }
-    if let Some(v) = forwarded_host
-        .as_deref()
-        .and_then(|h| HeaderValue::from_str(h).ok())
-    {
-        headers.insert(X_FORWARDED_HOST.clone(), v);
-    }
-    // RFC 7239: this hop's element, after the trusted ones before it.
-    let mut element = Vec::new();
-    if let Some(peer) = peer {
-        element.push(match peer {
-            IpAddr::V4(v4) => format!("for={v4}"),
-            IpAddr::V6(v6) => format!("for=\"[{v6}]\""),
-        });
-    }
-    if let Some(h) = forwarded_host.as_deref().filter(|h| is_token(h)) {
-        element.push(format!("host={h}"));
-    } else if let Some(h) = forwarded_host.as_deref() {
-        element.push(format!("host=\"{}\"", h.replace(['"', '\\'], "")));
-    }
-    element.push(format!(
-        "proto={}",
-        if proto == "https" { "https" } else { "http" }
-    ));
-    let this_hop = element.join(";");
-    let value = match forwarded {
-        Some(before) => format!("{before}, {this_hop}"),
-        None => this_hop,
+    let https = proto_in.as_deref() == Some("https");
+    let proto = match proto_in.and_then(|p| HeaderValue::from_maybe_shared(Bytes::from(p)).ok()) {
+        Some(v) => v,
+        None => HeaderValue::from_static("http"),
     };
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        headers.insert(header::FORWARDED.clone(), v);
+    headers.insert(X_FORWARDED_PROTO.clone(), proto);
+    let forwarded_host: Option<HeaderValue> = match host_in {
+        Some(h) => HeaderValue::from_maybe_shared(Bytes::from(h)).ok(),
+        None => host,
+    };
+
+    // RFC 7239: this hop's element, after the trusted ones before it.
+    let mut value = forwarded_in.unwrap_or_default();
+    value.reserve(64);
+    if !value.is_empty() {
+        value.push_str(", ");
+    }
+    match peer {
+        Some(ip @ IpAddr::V4(_)) => {
+            value.push_str("for=");
+            push_ip(&mut value, ip);
+            value.push(';');
+        }
+        Some(ip @ IpAddr::V6(_)) => {
+            value.push_str("for=\"[");
+            push_ip(&mut value, ip);
+            value.push_str("]\";");
+        }
+        None => {}
+    }
+    if let Some(h) = forwarded_host.as_ref().and_then(|h| h.to_str().ok()) {
+        if is_token(h) {
+            value.push_str("host=");
+            value.push_str(h);
+        } else {
+            value.push_str("host=\"");
+            value.extend(h.chars().filter(|c| *c != '"' && *c != '\\'));
+            value.push('"');
+        }
+        value.push(';');
+    }
+    value.push_str(if https { "proto=https" } else { "proto=http" });
+    if let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from(value)) {
+        headers.insert(header::FORWARDED, v);
+    }
+    if let Some(h) = forwarded_host {
+        headers.insert(X_FORWARDED_HOST.clone(), h);
     }
 }
 
@@ -226,7 +292,7 @@ fn text_value(s: &str) -> HeaderValue {
 /// answer, which keeps its `Connection: upgrade` and `Upgrade`.
 pub fn to_browser(headers: &mut HeaderMap, upgraded: bool) {
     let upgrade = headers.get(header::UPGRADE).cloned();
-    strip_hop_by_hop(headers);
+    strip(headers, is_hop_by_hop);
     if upgraded && let Some(u) = upgrade {
         headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
         headers.insert(header::UPGRADE, u);

@@ -18,6 +18,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{Request, Response, StatusCode, Uri, header};
 use http_body::Body;
 use http_body_util::{BodyExt as _, Limited};
@@ -25,7 +26,7 @@ use hyper::body::{Bytes, Incoming};
 use ipnet::IpNet;
 
 use crate::config::Upstream;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, UpstreamSeries};
 pub use headers::{Caller, Hop};
 
 /// Why a request could not be forwarded. Each variant's doc says the
@@ -59,10 +60,11 @@ struct Target {
     settings: Upstream,
     /// The prefix, as the metrics label.
     name: Arc<str>,
+    series: UpstreamSeries,
     /// The base URL's path without its trailing `/`.
     base_path: String,
-    /// `scheme://authority` of the base URL.
-    origin: String,
+    scheme: Scheme,
+    authority: Authority,
 }
 
 /// The remote APIs and the client that reaches them.
@@ -70,7 +72,6 @@ struct Target {
 pub struct Proxy {
     targets: Box<[Target]>,
     client: client::UpstreamClient,
-    metrics: Arc<Metrics>,
     trusted_proxies: Vec<IpNet>,
 }
 
@@ -88,17 +89,32 @@ impl Proxy {
     ) -> Result<Self, BuildError> {
         let targets = upstreams
             .iter()
-            .map(|u| Target {
-                name: u.prefix.as_str().into(),
-                base_path: u.url.path().trim_end_matches('/').to_owned(),
-                origin: u.url.origin().ascii_serialization(),
-                settings: u.clone(),
+            .map(|u| {
+                let authority = match (u.url.host_str(), u.url.port()) {
+                    (Some(host), Some(port)) => format!("{host}:{port}"),
+                    (Some(host), None) => host.to_owned(),
+                    (None, _) => String::new(),
+                };
+                let name: Arc<str> = u.prefix.as_str().into();
+                Ok(Target {
+                    series: metrics.upstream(&name),
+                    name,
+                    base_path: u.url.path().trim_end_matches('/').to_owned(),
+                    scheme: if u.url.scheme() == "https" {
+                        Scheme::HTTPS
+                    } else {
+                        Scheme::HTTP
+                    },
+                    authority: authority
+                        .parse()
+                        .map_err(|e| BuildError(format!("{}: the URL's host: {e}", u.prefix)))?,
+                    settings: u.clone(),
+                })
             })
-            .collect();
+            .collect::<Result<_, BuildError>>()?;
         Ok(Self {
             targets,
             client: client::build()?,
-            metrics,
             trusted_proxies,
         })
     }
@@ -150,8 +166,7 @@ impl Proxy {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
         if declared.is_some_and(|n| n > limit) {
-            self.metrics
-                .upstream_request(&target.name, "too_large", None);
+            target.series.record("too_large", None);
             return Err(ProxyError::BodyTooLarge {
                 upstream: Arc::clone(&target.name),
                 limit,
@@ -159,7 +174,7 @@ impl Proxy {
         }
         let client_upgrade = websocket.then(|| hyper::upgrade::on(&mut req));
         let (mut parts, body) = req.into_parts();
-        parts.uri = self.upstream_uri(target, &parts.uri);
+        parts.uri = Self::upstream_uri(target, &parts.uri);
         parts.version = http::Version::HTTP_11;
         headers::to_upstream(
             &mut parts.headers,
@@ -179,7 +194,7 @@ impl Proxy {
         .await;
         let mut response = match sent {
             Err(_) => {
-                self.metrics.upstream_request(&target.name, "timeout", None);
+                target.series.record("timeout", None);
                 return Err(ProxyError::Timeout {
                     upstream: Arc::clone(&target.name),
                     timeout: target.settings.timeout,
@@ -187,15 +202,13 @@ impl Proxy {
             }
             Ok(Err(e)) => {
                 if client::body_too_large(&e) {
-                    self.metrics
-                        .upstream_request(&target.name, "too_large", None);
+                    target.series.record("too_large", None);
                     return Err(ProxyError::BodyTooLarge {
                         upstream: Arc::clone(&target.name),
                         limit,
                     });
                 }
-                self.metrics
-                    .upstream_request(&target.name, "unreachable", None);
+                target.series.record("unreachable", None);
                 return Err(ProxyError::Unreachable {
                     upstream: Arc::clone(&target.name),
                     reason: client::describe(&e),
@@ -203,11 +216,9 @@ impl Proxy {
             }
             Ok(Ok(response)) => response,
         };
-        self.metrics.upstream_request(
-            &target.name,
-            status_class(response.status()),
-            Some(started.elapsed()),
-        );
+        target
+            .series
+            .record(status_class(response.status()), Some(started.elapsed()));
         let upgraded = response.status() == StatusCode::SWITCHING_PROTOCOLS;
         match (client_upgrade, upgraded) {
             (Some(client_side), true) => {
@@ -217,8 +228,7 @@ impl Proxy {
             (None, true) => {
                 // Only WebSocket upgrades are tunnelled: a 101 to anything
                 // else would leave the caller with a dead connection.
-                self.metrics
-                    .upstream_request(&target.name, "unreachable", None);
+                target.series.record("unreachable", None);
                 return Err(ProxyError::Unreachable {
                     upstream: Arc::clone(&target.name),
                     reason: "switched protocols without an upgrade request".into(),
@@ -232,7 +242,7 @@ impl Proxy {
 
     /// `<base>/<path after the prefix>?<query>` (or the whole path when the
     /// prefix is kept). The path is forwarded as it arrived, still encoded.
-    fn upstream_uri(&self, target: &Target, uri: &Uri) -> Uri {
+    fn upstream_uri(target: &Target, uri: &Uri) -> Uri {
         let path = uri.path();
         let rest = if target.settings.strip_prefix {
             path.strip_prefix(target.settings.prefix.as_str())
@@ -240,23 +250,30 @@ impl Proxy {
         } else {
             path
         };
-        let mut out =
-            String::with_capacity(target.origin.len() + target.base_path.len() + rest.len() + 1);
-        out.push_str(&target.origin);
+        let query = uri.query();
+        let mut out = String::with_capacity(
+            target.base_path.len() + rest.len() + 2 + query.map_or(0, str::len),
+        );
         out.push_str(&target.base_path);
         if rest.is_empty() {
             out.push('/');
         } else {
             out.push_str(rest);
         }
-        if let Some(q) = uri.query() {
+        if let Some(q) = query {
             out.push('?');
             out.push_str(q);
         }
-        // Every part came from a valid URI; the fallback (the base) is
-        // unreachable.
-        out.parse()
-            .unwrap_or_else(|_| Uri::from_maybe_shared(target.origin.clone()).unwrap_or_default())
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(target.scheme.clone());
+        parts.authority = Some(target.authority.clone());
+        // Every part came from a valid URI; the fallback (the base path
+        // alone) is unreachable.
+        parts.path_and_query = Some(
+            PathAndQuery::from_maybe_shared(Bytes::from(out))
+                .unwrap_or_else(|_| PathAndQuery::from_static("/")),
+        );
+        Uri::from_parts(parts).unwrap_or_default()
     }
 }
 

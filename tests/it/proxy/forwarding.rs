@@ -118,6 +118,11 @@ async fn the_base_path_is_prepended_and_the_prefix_kept_when_asked() {
     assert_eq!(got["query"], "b=c");
     let got = echo(app.client.get(app.url("/api/based")).send().await.unwrap()).await;
     assert_eq!(got["path"], "/v1/");
+    let got = echo(app.client.get(app.url("/api/based/")).send().await.unwrap()).await;
+    assert_eq!(
+        got["path"], "/v1/",
+        "the prefix with a trailing slash is the upstream's too"
+    );
     let got = echo(
         app.client
             .get(app.url("/api/based/x/%2F/y"))
@@ -133,7 +138,7 @@ async fn the_base_path_is_prepended_and_the_prefix_kept_when_asked() {
     // Only whole segments match: /api/basedx is no upstream's.
     let r = app.client.get(app.url("/api/basedx")).send().await.unwrap();
     assert_problem(r, 404, "not_found").await;
-    assert_eq!(up.calls(), 3);
+    assert_eq!(up.calls(), 4);
 }
 
 #[tokio::test]
