@@ -31,16 +31,9 @@ CLIENT=1oc41demo0c1ient0000000000
 USER=demo
 PASS='Demo-Passw0rd!'
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk; then
-  if [ "$(id -u)" = 0 ] && need apt-get; then
-    echo "== installing wrk (apt-get)" >&2
-    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-  else
-    echo "wrk is missing: apt-get install wrk" >&2
-    exit 2
-  fi
-fi
+# shellcheck source=scripts/lib/bench.sh
+source scripts/lib/bench.sh
+need_tools wrk
 for t in curl taskset; do need "$t" || { echo "$t is missing" >&2; exit 2; }; done
 if [ "$(nproc)" -lt 2 ]; then echo "needs 2 cores (one for the service, one for the load)" >&2; exit 2; fi
 
@@ -55,26 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -z "${NO_BUILD:-}" ]; then
-  echo "== cargo build --release --locked --bin cognito-bff" >&2
-  cargo build --release --locked --bin cognito-bff >&2
-fi
-TARGET_DIR=${CARGO_TARGET_DIR:-target}
-SRC_BIN=${BIN:-$TARGET_DIR/release/cognito-bff}
-# A private copy: a build elsewhere cannot swap the binary mid-run.
-cp "$SRC_BIN" "$WORK/cognito-bff"
-BIN="$WORK/cognito-bff"
-
-now_ns() { date +%s%N; }
-wait_http() { # url, tries of 5 ms
-  local i
-  for ((i = 0; i < ${2:-2000}; i++)); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null || true)" = 200 ] && return 0
-    sleep 0.005
-  done
-  echo "no 200 from $1" >&2
-  return 1
-}
+private_binary
 
 # Something already listening would answer in place of the processes
 # started here, and be measured instead.

@@ -62,22 +62,9 @@ for leg in $LEGS; do
   case $leg in direct | nginx | bff) ;; *) echo "LEGS: unknown leg '$leg' (direct, nginx, bff)" >&2; exit 2 ;; esac
 done
 
-need() { command -v "$1" >/dev/null 2>&1; }
-# Debian's nginx is in /usr/sbin, which a non-login root shell may lack.
-need nginx || PATH="$PATH:/usr/sbin"
-missing=()
-need wrk || missing+=(wrk)
-need nginx || missing+=(nginx)
-if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && need apt-get; then
-    echo "== installing ${missing[*]} (apt-get)" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y "${missing[@]}" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "${missing[@]}" >/dev/null; }
-  else
-    echo "${missing[*]} missing: apt-get install ${missing[*]}" >&2
-    exit 2
-  fi
-fi
+# shellcheck source=scripts/lib/bench.sh
+source scripts/lib/bench.sh
+need_tools wrk nginx
 for t in curl taskset pgrep; do need "$t" || { echo "$t is missing" >&2; exit 2; }; done
 if [ "$(nproc)" -lt 2 ]; then echo "needs 2 cores (one for the proxy, one for the load)" >&2; exit 2; fi
 
@@ -99,28 +86,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if has_leg bff; then
-  if [ -z "${NO_BUILD:-}" ]; then
-    echo "== cargo build --release --locked --bin cognito-bff" >&2
-    cargo build --release --locked --bin cognito-bff >&2
-  fi
-  TARGET_DIR=${CARGO_TARGET_DIR:-target}
-  SRC_BIN=${BIN:-$TARGET_DIR/release/cognito-bff}
-  # A private copy: a build elsewhere cannot swap the binary mid-run.
-  cp "$SRC_BIN" "$WORK/cognito-bff"
-  BIN="$WORK/cognito-bff"
-fi
-
-now_ns() { date +%s%N; }
-wait_http() { # url, tries of 5 ms
-  local i
-  for ((i = 0; i < ${2:-2000}; i++)); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null || true)" = 200 ] && return 0
-    sleep 0.005
-  done
-  echo "no 200 from $1" >&2
-  return 1
-}
+if has_leg bff; then private_binary; fi
 
 # Something already listening would answer in place of the processes
 # started here, and be measured instead.

@@ -14,10 +14,9 @@ import { createServer } from "node:http";
 import path from "node:path";
 import {
   ARTIFACTS,
-  CHROMIUM,
-  CHROMIUM_ARGS,
   DEMO,
   freePort,
+  launchChromium,
   opts,
   repo,
   skipped,
@@ -56,13 +55,11 @@ async function startPageServer(port, apiOrigin) {
   return server;
 }
 
-let chromium;
 let browser;
 
 before(async () => {
   if (skipped) return;
-  ({ chromium } = await import("playwright-core"));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 

@@ -91,3 +91,9 @@ export async function stopService(child) {
   await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
   if (child.exitCode === null) child.kill("SIGKILL");
 }
+
+/** Headless Chromium (Debian's, through playwright-core). */
+export async function launchChromium() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}

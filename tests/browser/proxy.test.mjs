@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { CHROMIUM, CHROMIUM_ARGS, DEMO, freePort, opts, skipped, startService, stopService } from "./harness.mjs";
+import { DEMO, freePort, launchChromium, opts, skipped, startService, stopService } from "./harness.mjs";
 
 /** An SSE upstream: `first` at once, `second` and the end when released. */
 async function startEventsUpstream(port) {
@@ -31,13 +31,11 @@ async function startEventsUpstream(port) {
   return { server, seen, release: () => release(), ended: () => ended };
 }
 
-let chromium;
 let browser;
 
 before(async () => {
   if (skipped) return;
-  ({ chromium } = await import("playwright-core"));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -163,6 +163,11 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// `GET path` with the client's cookies.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
     /// `GET path` with the client's cookies: 200 expected, the JSON body.
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         let r = self.client.get(self.url(path)).send().await.unwrap();

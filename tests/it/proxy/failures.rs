@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt as _;
 
+use super::echo_app;
 use super::signed_in;
 use super::upstream;
 use crate::faults::fixtures::free_port;
@@ -13,7 +14,7 @@ use crate::helpers::assert_problem;
 async fn an_unreachable_upstream_is_a_502_problem() {
     let port = free_port();
     let app = signed_in(&format!("/api/down=http://127.0.0.1:{port}"), &[]).await;
-    let r = app.client.get(app.url("/api/down/x")).send().await.unwrap();
+    let r = app.get("/api/down/x").await;
     let body = assert_problem(r, 502, "bad_gateway").await;
     assert!(
         !body["detail"].as_str().unwrap().contains("127.0.0.1"),
@@ -30,12 +31,7 @@ async fn an_upstream_that_does_not_answer_in_time_is_a_504_problem() {
     );
     let app = signed_in(&upstreams, &[]).await;
     let started = std::time::Instant::now();
-    let r = app
-        .client
-        .get(app.url("/api/echo/slow"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/api/echo/slow").await;
     assert_problem(r, 504, "gateway_timeout").await;
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -90,14 +86,8 @@ async fn a_body_over_the_upstreams_limit_is_refused_with_413() {
 
 #[tokio::test]
 async fn an_upstream_that_breaks_mid_body_breaks_the_response_not_the_service() {
-    let up = upstream::start().await;
-    let app = signed_in(&format!("/api/echo={}", up.base), &[]).await;
-    let r = app
-        .client
-        .get(app.url("/api/echo/broken"))
-        .send()
-        .await
-        .unwrap();
+    let (_up, app) = echo_app().await;
+    let r = app.get("/api/echo/broken").await;
     assert_eq!(r.status(), 200, "the headers had arrived");
     assert!(
         r.bytes().await.is_err(),
@@ -109,14 +99,8 @@ async fn an_upstream_that_breaks_mid_body_breaks_the_response_not_the_service() 
 
 #[tokio::test]
 async fn a_caller_that_goes_away_ends_the_upstream_stream() {
-    let up = upstream::start().await;
-    let app = signed_in(&format!("/api/echo={}", up.base), &[]).await;
-    let r = app
-        .client
-        .get(app.url("/api/echo/events"))
-        .send()
-        .await
-        .unwrap();
+    let (up, app) = echo_app().await;
+    let r = app.get("/api/echo/events").await;
     let mut stream = r.bytes_stream();
     let first = stream.next().await.unwrap().unwrap();
     assert_eq!(&first[..], b"data: first\n\n");

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::echo_app;
 use super::upstream;
 use super::{DEMO_PASSWORD, DEMO_USER, signed_in};
 use crate::helpers::{assert_problem, local_app, sign_in_as};
@@ -13,8 +14,7 @@ async fn echo(r: reqwest::Response) -> Value {
 
 #[tokio::test]
 async fn the_upstream_gets_the_verified_identity_and_token_and_never_the_cookies() {
-    let up = upstream::start().await;
-    let app = signed_in(&format!("/api/echo={}", up.base), &[]).await;
+    let (_up, app) = echo_app().await;
     let me = app.get_json("/api/me").await;
     let r = app
         .client
@@ -62,7 +62,7 @@ async fn the_upstream_gets_the_verified_identity_and_token_and_never_the_cookies
     let bearer = h["authorization"].as_str().unwrap();
     let token = bearer.strip_prefix("Bearer ").unwrap();
     assert_eq!(token.split('.').count(), 3, "a JWT");
-    let direct = app.client.get(app.url("/api/me")).send().await.unwrap();
+    let direct = app.get("/api/me").await;
     assert_eq!(direct.status(), 200);
     let as_bearer = reqwest::Client::new()
         .get(app.url("/api/me"))
@@ -79,9 +79,8 @@ async fn the_upstream_gets_the_verified_identity_and_token_and_never_the_cookies
 
 #[tokio::test]
 async fn a_bearer_caller_is_forwarded_with_its_own_token_and_identity() {
-    let up = upstream::start().await;
-    let app = signed_in(&format!("/api/echo={}", up.base), &[]).await;
-    let got = echo(app.client.get(app.url("/api/echo")).send().await.unwrap()).await;
+    let (_up, app) = echo_app().await;
+    let got = echo(app.get("/api/echo").await).await;
     let token = got["headers"]["authorization"].as_str().unwrap().to_owned();
     let plain = reqwest::Client::new();
     let got = echo(
@@ -106,45 +105,30 @@ async fn the_base_path_is_prepended_and_the_prefix_kept_when_asked() {
         up.base
     );
     let app = signed_in(&upstreams, &[]).await;
-    let got = echo(
-        app.client
-            .get(app.url("/api/kept/a?b=c"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let got = echo(app.get("/api/kept/a?b=c").await).await;
     assert_eq!(got["path"], "/base/api/kept/a");
     assert_eq!(got["query"], "b=c");
-    let got = echo(app.client.get(app.url("/api/based")).send().await.unwrap()).await;
+    let got = echo(app.get("/api/based").await).await;
     assert_eq!(got["path"], "/v1/");
-    let got = echo(app.client.get(app.url("/api/based/")).send().await.unwrap()).await;
+    let got = echo(app.get("/api/based/").await).await;
     assert_eq!(
         got["path"], "/v1/",
         "the prefix with a trailing slash is the upstream's too"
     );
-    let got = echo(
-        app.client
-            .get(app.url("/api/based/x/%2F/y"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let got = echo(app.get("/api/based/x/%2F/y").await).await;
     assert_eq!(
         got["path"], "/v1/x/%2F/y",
         "the path is forwarded still encoded"
     );
     // Only whole segments match: /api/basedx is no upstream's.
-    let r = app.client.get(app.url("/api/basedx")).send().await.unwrap();
+    let r = app.get("/api/basedx").await;
     assert_problem(r, 404, "not_found").await;
     assert_eq!(up.calls(), 4);
 }
 
 #[tokio::test]
 async fn methods_and_bodies_reach_the_upstream_unchanged() {
-    let up = upstream::start().await;
-    let app = signed_in(&format!("/api/echo={}", up.base), &[]).await;
+    let (_up, app) = echo_app().await;
     for method in ["POST", "PUT", "PATCH", "DELETE"] {
         let r = app
             .client
@@ -171,8 +155,7 @@ async fn methods_and_bodies_reach_the_upstream_unchanged() {
 
 #[tokio::test]
 async fn unsafe_methods_need_the_csrf_header_as_on_every_api_route() {
-    let up = upstream::start().await;
-    let app = signed_in(&format!("/api/echo={}", up.base), &[]).await;
+    let (up, app) = echo_app().await;
     let r = app
         .client
         .post(app.url("/api/echo/orders"))
@@ -197,7 +180,7 @@ async fn unsafe_methods_need_the_csrf_header_as_on_every_api_route() {
 async fn requests_without_a_valid_session_never_reach_the_upstream() {
     let up = upstream::start().await;
     let app = local_app(&[("BFF_UPSTREAMS", &format!("/api/echo={}", up.base))]).await;
-    let r = app.client.get(app.url("/api/echo/x")).send().await.unwrap();
+    let r = app.get("/api/echo/x").await;
     assert_problem(r, 401, "unauthenticated").await;
     let r = app
         .client
@@ -220,9 +203,8 @@ async fn requests_without_a_valid_session_never_reach_the_upstream() {
 
 #[tokio::test]
 async fn signed_out_sessions_are_not_forwarded() {
-    let up = upstream::start().await;
-    let app = signed_in(&format!("/api/echo={}", up.base), &[]).await;
-    let got = echo(app.client.get(app.url("/api/echo")).send().await.unwrap()).await;
+    let (up, app) = echo_app().await;
+    let got = echo(app.get("/api/echo").await).await;
     let token = got["headers"]["authorization"].as_str().unwrap().to_owned();
     let r = app
         .post_json("/auth/signout", json!({}))
@@ -246,14 +228,8 @@ async fn signed_out_sessions_are_not_forwarded() {
 
 #[tokio::test]
 async fn an_upstream_cookie_that_would_shadow_the_services_is_dropped() {
-    let up = upstream::start().await;
-    let app = signed_in(&format!("/api/echo={}", up.base), &[]).await;
-    let r = app
-        .client
-        .get(app.url("/api/echo/cookies"))
-        .send()
-        .await
-        .unwrap();
+    let (_up, app) = echo_app().await;
+    let r = app.get("/api/echo/cookies").await;
     assert_eq!(r.status(), 200);
     let cookies: Vec<&str> = r
         .headers()
@@ -303,8 +279,8 @@ async fn each_upstream_is_counted_in_the_metrics() {
         &[("BFF_METRICS_LISTEN", "127.0.0.1:0")],
     )
     .await;
-    app.client.get(app.url("/api/echo/a")).send().await.unwrap();
-    app.client.get(app.url("/api/down/a")).send().await.unwrap();
+    app.get("/api/echo/a").await;
+    app.get("/api/down/a").await;
     let text = reqwest::get(format!("{}/metrics", app.metrics_base.as_ref().unwrap()))
         .await
         .unwrap()

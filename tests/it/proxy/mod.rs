@@ -19,3 +19,10 @@ pub async fn signed_in(upstreams: &str, extra: &[(&str, &str)]) -> TestApp {
     sign_in_as(&app, DEMO_USER, DEMO_PASSWORD).await;
     app
 }
+
+/// The echo upstream at `/api/echo`, and the service signed in before it.
+pub async fn echo_app() -> (upstream::Running, TestApp) {
+    let up = upstream::start().await;
+    let app = signed_in(&format!("/api/echo={}", up.base), &[]).await;
+    (up, app)
+}

@@ -7,6 +7,7 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
+use super::echo_app;
 use super::upstream;
 use super::{DEMO_PASSWORD, DEMO_USER, signed_in};
 use crate::faults::fixtures::Service;
@@ -14,14 +15,8 @@ use crate::helpers::{TestApp, set_cookies};
 
 #[tokio::test]
 async fn server_sent_events_reach_the_browser_before_the_stream_ends() {
-    let up = upstream::start().await;
-    let app = signed_in(&format!("/api/echo={}", up.base), &[]).await;
-    let r = app
-        .client
-        .get(app.url("/api/echo/events"))
-        .send()
-        .await
-        .unwrap();
+    let (up, app) = echo_app().await;
+    let r = app.get("/api/echo/events").await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "text/event-stream");
     let mut stream = r.bytes_stream();
