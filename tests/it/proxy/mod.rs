@@ -3,6 +3,7 @@
 
 mod failures;
 mod forwarding;
+mod https;
 mod seed_upstream;
 mod streaming;
 mod upstream;

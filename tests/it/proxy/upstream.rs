@@ -43,18 +43,23 @@ impl Running {
 /// Starts the HTTP upstream on 127.0.0.1:0.
 pub async fn start() -> Running {
     let state = Arc::new(Upstream::default());
-    let app = Router::new()
+    let app = router(Arc::clone(&state));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Running { base, state }
+}
+
+/// The upstream's routes, to serve over any transport.
+pub fn router(state: Arc<Upstream>) -> Router {
+    Router::new()
         .route("/events", any(events))
         .route("/slow", any(slow))
         .route("/broken", any(broken))
         .route("/cookies", any(cookies))
         .route("/{*path}", any(echo))
         .route("/", any(echo))
-        .with_state(Arc::clone(&state));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    Running { base, state }
+        .with_state(state)
 }
 
 fn headers_json(headers: &HeaderMap) -> serde_json::Value {
