@@ -45,6 +45,19 @@ pub fn routes(state: &AppState) -> Routes {
         })
 }
 
+/// Whether `path` has a `.` or `..` segment, written plainly or
+/// percent-encoded (`%2e`). Security: the path is forwarded as received, and
+/// an upstream that resolves dot segments would let `/api/orders/../x` reach
+/// outside the base path the operator configured; browsers never send such
+/// paths, so they are refused rather than rewritten.
+fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let lower = segment.to_ascii_lowercase();
+        let dots = lower.replace("%2e", ".");
+        dots == "." || dots == ".."
+    })
+}
+
 async fn forward(
     state: &AppState,
     policy: &CsrfPolicy,
@@ -54,6 +67,12 @@ async fn forward(
     by: AuthenticatedBy,
     req: Request,
 ) -> Response {
+    if has_dot_segment(req.uri().path()) {
+        return ApiError::Malformed(
+            "A path to a remote API may not contain `.` or `..` segments.".into(),
+        )
+        .into_response();
+    }
     let websocket = is_websocket_upgrade(&req);
     if websocket
         && by == AuthenticatedBy::Cookie
@@ -81,6 +100,32 @@ async fn forward(
         Err(e) => {
             tracing::warn!(error = %e, "remote API call failed");
             ApiError::Proxy(e).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_dot_segment;
+
+    #[test]
+    fn dot_segments_are_found_plain_or_encoded() {
+        for path in [
+            "/api/x/../y",
+            "/api/x/./y",
+            "/api/x/%2e%2E/y",
+            "/api/x/.%2e",
+            "/api/x/..",
+        ] {
+            assert!(has_dot_segment(path), "{path}");
+        }
+        for path in [
+            "/api/x/y",
+            "/api/x/.well-known/y",
+            "/api/x/a..b",
+            "/api/x/%2e%2e%2e",
+        ] {
+            assert!(!has_dot_segment(path), "{path}");
         }
     }
 }

@@ -334,3 +334,32 @@ fn start_up_names_every_upstream_problem_on_its_own_line() {
         .collect();
     assert_eq!(lines.len(), 3, "{lines:#?}");
 }
+
+#[tokio::test]
+async fn a_path_with_dot_segments_is_refused_before_the_upstream() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let (up, app) = echo_app().await;
+    let token = {
+        let got = echo(app.get("/api/echo").await).await;
+        got["headers"]["authorization"].as_str().unwrap().to_owned()
+    };
+    // Raw requests: HTTP clients resolve dot segments before sending.
+    for path in ["/api/echo/../me", "/api/echo/%2e%2e/x", "/api/echo/./x"] {
+        let mut tcp = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://"))
+            .await
+            .unwrap();
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n"
+        );
+        tcp.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        tcp.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 400"), "{path}: {answer}");
+        assert!(answer.contains("invalid_request"), "{path}: {answer}");
+    }
+    assert_eq!(
+        up.calls(),
+        1,
+        "only the first, plain request reached the upstream"
+    );
+}
