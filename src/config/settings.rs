@@ -143,6 +143,11 @@ pub struct Upstream {
     pub strip_prefix: bool,
     /// Send `Authorization: Bearer <the verified access token>` (default).
     pub forward_token: bool,
+    /// Refuse callers without a tenant (403 `missing_org`) before the
+    /// upstream (default). Security: an upstream that scopes by `X-Org-Id`
+    /// then never sees a request without one, which it might mistake for
+    /// "every tenant"; turn it off for APIs that serve users without one.
+    pub require_tenant: bool,
     /// From the request's arrival to the upstream's response headers
     /// (upload included); the response body then streams without a deadline.
     pub timeout: Duration,

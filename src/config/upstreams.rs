@@ -36,6 +36,7 @@ struct RawUpstream {
     url: Option<String>,
     strip_prefix: Option<bool>,
     forward_token: Option<bool>,
+    require_tenant: Option<bool>,
     timeout_ms: Option<u64>,
     max_body_bytes: Option<u64>,
 }
@@ -136,6 +137,7 @@ fn upstream(p: &mut Problems, raw: RawUpstream) -> Option<Upstream> {
         url: url?,
         strip_prefix: raw.strip_prefix.unwrap_or(true),
         forward_token: raw.forward_token.unwrap_or(true),
+        require_tenant: raw.require_tenant.unwrap_or(true),
         timeout: Duration::from_millis(timeout_ms),
         max_body_bytes,
         prefix,
@@ -252,7 +254,7 @@ mod tests {
         assert_eq!(u[0].prefix, "/api/orders");
         assert_eq!(u[0].url.as_str(), "http://orders:8080/");
         assert_eq!(u[1].url.path(), "/v1");
-        assert!(u[0].strip_prefix && u[0].forward_token);
+        assert!(u[0].strip_prefix && u[0].forward_token && u[0].require_tenant);
         assert_eq!(
             u[0].timeout,
             Duration::from_millis(DEFAULT_UPSTREAM_TIMEOUT_MS)
@@ -301,12 +303,12 @@ mod tests {
 
     #[test]
     fn tables_take_the_options_and_refuse_unknown_keys() {
-        let value: Value = r#"[{prefix="/api/orders", url="http://o:1/base", strip_prefix=false, forward_token=false, timeout_ms=2500, max_body_bytes=1000}, {prefix="/api/b", url="http://b", colour="red"}]"#
+        let value: Value = r#"[{prefix="/api/orders", url="http://o:1/base", strip_prefix=false, forward_token=false, require_tenant=false, timeout_ms=2500, max_body_bytes=1000}, {prefix="/api/b", url="http://b", colour="red"}]"#
             .parse()
             .unwrap();
         let (u, problems) = check(value);
         assert_eq!(u.len(), 1);
-        assert!(!u[0].strip_prefix && !u[0].forward_token);
+        assert!(!u[0].strip_prefix && !u[0].forward_token && !u[0].require_tenant);
         assert_eq!(u[0].timeout, Duration::from_millis(2500));
         assert_eq!(u[0].max_body_bytes, 1000);
         assert_eq!(problems.len(), 1, "{problems:?}");

@@ -19,7 +19,7 @@ use super::csrf::{self, CsrfPolicy};
 use super::guard::{AccessToken, AuthenticatedBy};
 use super::problem::ApiError;
 use super::routes::Routes;
-use crate::auth::Principal;
+use crate::auth::{AuthError, Principal};
 use crate::proxy::{Caller, is_websocket_upgrade};
 use crate::state::AppState;
 
@@ -72,6 +72,9 @@ async fn forward(
             "A path to a remote API may not contain `.` or `..` segments.".into(),
         )
         .into_response();
+    }
+    if state.proxy.requires_tenant(index) && principal.org_id().is_none() {
+        return ApiError::Auth(AuthError::MissingOrg).into_response();
     }
     let websocket = is_websocket_upgrade(&req);
     if websocket

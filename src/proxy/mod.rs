@@ -127,6 +127,13 @@ impl Proxy {
             .map(|(i, t)| (i, t.settings.prefix.as_str()))
     }
 
+    /// Whether upstream `index` refuses callers without a tenant.
+    pub fn requires_tenant(&self, index: usize) -> bool {
+        self.targets
+            .get(index)
+            .is_none_or(|t| t.settings.require_tenant)
+    }
+
     /// Whether `peer` is a trusted proxy, whose forwarding headers count.
     pub fn hop(&self, peer: Option<IpAddr>) -> Hop {
         let trusted = peer.is_some_and(|ip| {

@@ -249,15 +249,24 @@ async fn an_upstream_cookie_that_would_shadow_the_services_is_dropped() {
 }
 
 #[tokio::test]
-async fn a_user_without_a_tenant_is_forwarded_without_an_org_header() {
+async fn a_user_without_a_tenant_is_refused_unless_the_upstream_allows_it() {
     let up = upstream::start().await;
-    let app = local_app(&[("BFF_UPSTREAMS", &format!("/api/echo={}", up.base))]).await;
+    let upstreams = format!(
+        r#"[{{prefix="/api/echo", url="{0}"}}, {{prefix="/api/open", url="{0}", require_tenant=false}}]"#,
+        up.base
+    );
+    let app = local_app(&[("BFF_UPSTREAMS", &upstreams)]).await;
     let endpoint = app.local_cognito.clone().unwrap();
     crate::helpers::create_confirmed_user(&endpoint, "nobody", DEMO_PASSWORD, None).await;
     sign_in_as(&app, "nobody", DEMO_PASSWORD).await;
+    // By default: 403 missing_org, and the upstream never sees the request.
+    let r = app.get("/api/echo/x").await;
+    assert_problem(r, 403, "missing_org").await;
+    assert_eq!(up.calls(), 0);
+    // Where allowed: forwarded without X-Org-Id, whatever the caller sent.
     let r = app
         .client
-        .get(app.url("/api/echo"))
+        .get(app.url("/api/open/x"))
         .header("x-org-id", "acme")
         .send()
         .await
