@@ -13,8 +13,8 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
+use super::signed_in_binary;
 use super::upstream::{Upstream, router};
-use super::{DEMO_PASSWORD, DEMO_USER};
 use crate::faults::fixtures::Service;
 use crate::helpers::assert_problem;
 
@@ -65,34 +65,12 @@ async fn start_tls_upstream() -> (String, String) {
     (base, ca_cert.pem())
 }
 
-/// The service binary in local mode with `BFF_UPSTREAMS=/api/tls=<base>`,
-/// trusting `ca` when given; a client signed in as the demo user.
+/// The service with `/api/tls` on `base`, trusting `ca` when given (as an
+/// operator adds a private CA); a client signed in as the demo user.
 async fn service(base: &str, ca: Option<&std::path::Path>) -> (Service, reqwest::Client) {
-    let mut env = vec![
-        ("BFF_PROFILE".to_owned(), "local".to_owned()),
-        (
-            "BFF_LOCAL_COGNITO_LISTEN".to_owned(),
-            "127.0.0.1:0".to_owned(),
-        ),
-        ("BFF_UPSTREAMS".to_owned(), format!("/api/tls={base}")),
-    ];
-    if let Some(ca) = ca {
-        env.push(("SSL_CERT_FILE".to_owned(), ca.display().to_string()));
-    }
-    let service = Service::spawn(env, "warn").await;
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let r = client
-        .post(service.url("/auth/signin"))
-        .header("x-csrf", "1")
-        .json(&serde_json::json!({"username": DEMO_USER, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    (service, client)
+    let ca = ca.map(|p| p.display().to_string());
+    let extra: Vec<(&str, &str)> = ca.iter().map(|p| ("SSL_CERT_FILE", p.as_str())).collect();
+    signed_in_binary(&format!("/api/tls={base}"), &extra).await
 }
 
 #[tokio::test]

@@ -9,8 +9,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
 use super::echo_app;
 use super::upstream;
-use super::{DEMO_PASSWORD, DEMO_USER, signed_in};
-use crate::faults::fixtures::Service;
+use super::{DEMO_PASSWORD, DEMO_USER, signed_in, signed_in_binary};
 use crate::helpers::{TestApp, set_cookies};
 
 #[tokio::test]
@@ -161,27 +160,7 @@ async fn a_100_mb_upload_streams_through_the_service_with_flat_memory() {
         r#"[{{prefix="/api/echo", url="{}", max_body_bytes=200000000}}]"#,
         up.base
     );
-    let service = Service::spawn(
-        vec![
-            ("BFF_PROFILE".into(), "local".into()),
-            ("BFF_LOCAL_COGNITO_LISTEN".into(), "127.0.0.1:0".into()),
-            ("BFF_UPSTREAMS".into(), upstreams),
-        ],
-        "warn",
-    )
-    .await;
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let r = client
-        .post(service.url("/auth/signin"))
-        .header("x-csrf", "1")
-        .json(&serde_json::json!({"username": DEMO_USER, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let (service, client) = signed_in_binary(&upstreams, &[]).await;
     // Warm up: one small request through the proxy, then measure.
     let r = client
         .get(service.url("/api/echo/warm"))
