@@ -51,11 +51,21 @@ pub fn routes(state: &AppState) -> Routes {
 /// outside the base path the operator configured; browsers never send such
 /// paths, so they are refused rather than rewritten.
 fn has_dot_segment(path: &str) -> bool {
-    path.split('/').any(|segment| {
-        let lower = segment.to_ascii_lowercase();
-        let dots = lower.replace("%2e", ".");
-        dots == "." || dots == ".."
-    })
+    // Every proxied request comes through here: no allocation.
+    let is_dots = |segment: &str| {
+        let mut rest = segment.as_bytes();
+        let mut dots = 0;
+        while !rest.is_empty() {
+            match rest {
+                [b'.', tail @ ..] => rest = tail,
+                [b'%', b'2', e, tail @ ..] if e.eq_ignore_ascii_case(&b'e') => rest = tail,
+                _ => return false,
+            }
+            dots += 1;
+        }
+        (1..=2).contains(&dots)
+    };
+    (path.contains('.') || path.contains('%')) && path.split('/').any(is_dots)
 }
 
 async fn forward(
