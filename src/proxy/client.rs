@@ -2,7 +2,10 @@
 //! connections per upstream, HTTP/1.1 over plain http, HTTP/1.1 or HTTP/2
 //! (ALPN) over https with rustls and the system's root certificates.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use hyper_rustls::ConfigBuilderExt as _;
 
 use http_body_util::LengthLimitError;
 use hyper_util::client::legacy::Client;
@@ -23,9 +26,18 @@ pub fn build() -> Result<UpstreamClient, BuildError> {
     http.enforce_http(false);
     http.set_nodelay(true);
     http.set_connect_timeout(Some(CONNECT_TIMEOUT));
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
+    // The crypto provider named, not taken from the process default (which
+    // is ambiguous, and a panic, once two providers are linked in).
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let versions = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| BuildError(format!("TLS versions: {e}")))?;
+    let tls = versions
         .with_native_roots()
         .map_err(|e| BuildError(format!("loading the system's root certificates: {e}")))?
+        .with_no_client_auth();
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
         .https_or_http()
         .enable_http1()
         .enable_http2()
