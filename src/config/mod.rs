@@ -19,7 +19,7 @@ pub use error::ConfigError;
 pub use load::{Sources, load};
 pub use settings::{
     CognitoSettings, CookieKeys, LocalCognitoSettings, OrgIdSource, Profile, RateLimit,
-    RateLimitSettings, Settings, TokenSettings, Upstream,
+    RateLimitSettings, Settings, TokenSettings, Upstream, is_trusted_proxy,
 };
 pub use tenant::is_tenant_attribute;
 pub use upstreams::{

@@ -173,6 +173,13 @@ pub struct RateLimitSettings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
+/// Whether `ip` is one of `proxies` (`BFF_TRUSTED_PROXIES`): the one check,
+/// for the client address of the rate limits and the forwarding headers of
+/// the remote APIs alike.
+pub fn is_trusted_proxy(proxies: &[ipnet::IpNet], ip: std::net::IpAddr) -> bool {
+    proxies.iter().any(|net| net.contains(&ip))
+}
+
 /// Settings of the embedded local Cognito (local mode and `local-cognito`).
 ///
 /// Not `local_cognito::Options` itself, on purpose: configuration depends on

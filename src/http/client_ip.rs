@@ -44,7 +44,7 @@ impl FromRequestParts<AppState> for ClientIp {
 }
 
 fn trusted(ip: IpAddr, proxies: &[IpNet]) -> bool {
-    proxies.iter().any(|net| net.contains(&ip))
+    crate::config::is_trusted_proxy(proxies, ip)
 }
 
 /// One `X-Forwarded-For` entry: an address, possibly with a port.

@@ -138,7 +138,7 @@ impl Proxy {
     pub fn hop(&self, peer: Option<IpAddr>) -> Hop {
         let trusted = peer.is_some_and(|ip| {
             let ip = ip.to_canonical();
-            self.trusted_proxies.iter().any(|net| net.contains(&ip))
+            crate::config::is_trusted_proxy(&self.trusted_proxies, ip)
         });
         Hop { peer, trusted }
     }
